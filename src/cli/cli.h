@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: Apache-2.0
+ *
+ * cli/cli.h - the parquant command-line tool: one function per subcommand
+ * plus the small helpers they share (error printing, option parsing,
+ * progress display).  The CLI is the only module that prints, reads the
+ * environment or chooses exit codes:
+ *   0 success, 1 the work failed (bad input, I/O...), 2 usage error.
+ */
+#ifndef PARQUANT_CLI_H
+#define PARQUANT_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "parquant/error.h"
+
+#define CLI_OK 0
+#define CLI_FAIL 1
+#define CLI_USAGE 2
+
+int cli_inspect(int argc, char **argv);
+int cli_cat(int argc, char **argv);
+int cli_convert(int argc, char **argv);
+int cli_validate(int argc, char **argv);
+
+/** Print "parquant: <file: place: problem>" to stderr; returns CLI_FAIL. */
+int cli_report(const pq_error *err);
+/** Print "parquant <cmd>: <message>" and the usage hint; returns CLI_USAGE. */
+int cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...) PQ_PRINTF(3, 4);
+/** Parse a non-negative decimal integer option value; false when invalid. */
+bool cli_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
+
+/** Terminal progress line on stderr: shown only when stderr is a TTY,
+ *  refreshed at most 10 times a second. */
+typedef struct cli_progress {
+    bool enabled;
+    double start;        /* seconds, monotonic */
+    double last_draw;
+    const char *label;
+} cli_progress;
+
+void cli_progress_init(cli_progress *p, const char *label);
+void cli_progress_update(cli_progress *p, const char *phase, int64_t done, int64_t total, int64_t rows);
+void cli_progress_finish(cli_progress *p);
+
+#endif /* PARQUANT_CLI_H */

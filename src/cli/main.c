@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: Apache-2.0
+ *
+ * cli/main.c - entry point of `parquant`: dispatches to the subcommands and
+ * holds the helpers they share (error reporting, integer options).
+ */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char USAGE[] =
+    "usage: parquant <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  inspect FILE [--json]                 schema, row groups, column chunks, statistics\n"
+    "  cat FILE [--columns a,b.c] [--limit N] [--format jsonl|csv]\n"
+    "                                        print rows (jsonl = canonical rows, canon v1)\n"
+    "  convert IN OUT.parquet [options]      CSV or JSON (lines or array) to Parquet\n"
+    "  validate FILE...                      read everything, verify checksums and structure\n"
+    "\n"
+    "  parquant <command> --help             options of one command\n"
+    "  parquant --version\n";
+
+int cli_report(const pq_error *err)
+{
+    char buf[1024];
+    fprintf(stderr, "parquant: %s\n", pq_error_format(err, buf, sizeof buf));
+    return CLI_FAIL;
+}
+
+int cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "parquant %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n%s", usage);
+    return CLI_USAGE;
+}
+
+bool cli_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+    if (!s || !*s) return false;
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end || v < min || v > max) return false;
+    *out = (int64_t)v;
+    return true;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(USAGE, stderr);
+        return CLI_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        fputs(USAGE, stdout);
+        return CLI_OK;
+    }
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+        printf("parquant %s\n", PQ_VERSION_STRING);
+        return CLI_OK;
+    }
+    if (!strcmp(cmd, "inspect")) return cli_inspect(argc - 1, argv + 1);
+    if (!strcmp(cmd, "cat")) return cli_cat(argc - 1, argv + 1);
+    if (!strcmp(cmd, "convert")) return cli_convert(argc - 1, argv + 1);
+    if (!strcmp(cmd, "validate")) return cli_validate(argc - 1, argv + 1);
+    fprintf(stderr, "parquant: unknown command '%s'\n\n%s", cmd, USAGE);
+    return CLI_USAGE;
+}
