@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The main job on bundled sample data (`make demo`): convert a real SENSEX
+# strategy P&L matrix (CSV) and a NECROZMA trade log (nested JSON Lines) to
+# Parquet, look inside the files, print rows, and validate them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PQ=build/parquant
+OUT=build/demo
+mkdir -p "$OUT"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "CSV -> Parquet: 100 strategies x 82 trading days of SENSEX P&L (zstd)"
+$PQ convert examples/data/sensex_100x82.csv "$OUT/sensex.parquet" --compression zstd
+printf 'csv %s bytes -> parquet %s bytes\n' "$(stat -c %s examples/data/sensex_100x82.csv)" "$(stat -c %s "$OUT/sensex.parquet")"
+
+step "inspect (first lines)"
+$PQ inspect "$OUT/sensex.parquet" | head -n 16
+
+step "cat: three columns, five rows, as CSV"
+$PQ cat "$OUT/sensex.parquet" --columns "Date,Day,SENSEX 1336-1406 SL71%" --limit 5 --format csv
+
+step "JSON Lines -> Parquet: a trade log with nested market context"
+$PQ convert examples/data/zscore_trades.jsonl "$OUT/trades.parquet"
+$PQ inspect "$OUT/trades.parquet" | sed -n '1,12p'
+
+step "cat: first trade as a canonical JSON row"
+$PQ cat "$OUT/trades.parquet" --limit 1 | cut -c 1-400
+
+step "validate: read everything back, checksums verified"
+$PQ validate "$OUT/sensex.parquet" "$OUT/trades.parquet"
