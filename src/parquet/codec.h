@@ -26,7 +26,11 @@ bool pq_codec_can_write(pq_codec c);
 
 /** Compress `in` with codec `c` at `level` (0 = codec default; ignored by
  *  codecs without levels), APPENDING the result to `out`.
- *  UNCOMPRESSED copies.  @return PQ_ERR_UNSUPPORTED for LZ4/LZO, PQ_ERR_NOMEM. */
+ *  UNCOMPRESSED copies.  Level 0 = default: zstd 3, gzip 6, brotli 6;
+ *  LZ4_RAW levels 2..12 use LZ4HC (still a plain LZ4 block).
+ *  @return PQ_ERR_UNSUPPORTED for LZ4/LZO, PQ_ERR_INVALID_ARG for a level out
+ *  of range or an unknown codec, PQ_ERR_LIMIT over INT32_MAX bytes (a page
+ *  size is an i32), PQ_ERR_NOMEM. */
 PQ_NODISCARD pq_status pq_codec_compress(pq_codec_ctx *ctx, pq_codec c, int level, pq_bytes in, pq_buf *out,
                                          pq_error *err);
 
@@ -34,7 +38,8 @@ PQ_NODISCARD pq_status pq_codec_compress(pq_codec_ctx *ctx, pq_codec c, int leve
  *  bytes with out_len 0 is accepted for every codec without calling the
  *  library.  @return PQ_ERR_CORRUPT when the stream is malformed or does not
  *  decode to exactly out_len bytes (message gives expected and found sizes),
- *  PQ_ERR_UNSUPPORTED for LZO. */
+ *  PQ_ERR_UNSUPPORTED for LZO or an unknown codec value, PQ_ERR_LIMIT over
+ *  INT32_MAX bytes, PQ_ERR_NOMEM. */
 PQ_NODISCARD pq_status pq_codec_decompress(pq_codec_ctx *ctx, pq_codec c, pq_bytes in, uint8_t *out,
                                            size_t out_len, pq_error *err);
 
