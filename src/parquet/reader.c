@@ -1,0 +1,686 @@
+/* SPDX-License-Identifier: Apache-2.0
+ *
+ * parquet/reader.c - the public Parquet file reader (pq_reader_* in
+ * parquant/parquet.h): footer, schema, projection, row groups, page indexes.
+ *
+ * File layout (parquet-format): "PAR1" | column chunks | page indexes |
+ * FileMetaData (thrift compact) | u32 LE footer length | "PAR1".  A file
+ * ending in "PARE" has an encrypted footer (Parquet Modular Encryption),
+ * which is reported as unsupported.
+ *
+ * Open reads and checks everything that row-group reads rely on, so reads
+ * never meet a structurally inconsistent footer: the magic bytes, the footer
+ * length against the file and limits.max_footer_bytes, the FileMetaData, the
+ * schema tree (pq_schema_map_from_elements) and, per row group, one column
+ * chunk per leaf with the leaf's physical type and path.  Chunks stored in
+ * other files (file_path) are refused.  Encrypted chunks (crypto metadata, or
+ * a plaintext-footer file with encryption_algorithm) open fine and fail with
+ * PQ_ERR_UNSUPPORTED when read.
+ *
+ * Reading a row group runs in two parallel phases over `threads` workers
+ * (the calling thread plus pthreads, items taken from an atomic counter):
+ * (1) each selected leaf's column chunk is read into a pq_leaf_data by the
+ * worker's own pq_column_reader (its own codec contexts and scratch), the
+ * largest chunks first; (2) each top-level field is assembled from its
+ * leaves into the output table (pq_assemble_field, zero copy for flat
+ * required columns).  The allocator must therefore be thread-safe when
+ * threads != 1.
+ *
+ * Memory: footer structs, the schema map's borrowed elements and decoded
+ * page indexes live in the reader's arena until close; footer bytes are
+ * borrowed from the mapping (or kept in a buffer when the file is read with
+ * pread), because statistics point into them.
+ *
+ * Errors: every failure names the file in err->path; failures inside a
+ * column chunk also carry row group, leaf column, page, absolute file offset
+ * and the column path (see column_reader.h).
+ */
+#include "parquant/parquet.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "core/core.h"
+#include "io/source.h"
+#include "parquet/column_reader.h"
+#include "parquet/levels.h"
+#include "parquet/metadata.h"
+#include "parquet/schema.h"
+
+/* Cache slot of a decoded page index: `done` once looked up (ptr NULL when
+ * the chunk has none). */
+typedef struct index_slot {
+    bool done;
+    const void *ptr;
+} index_slot;
+
+struct pq_reader {
+    const pq_allocator *alloc;     /* every allocation, NULL = libc */
+    pq_reader_options opts;        /* as given, threads resolved */
+    pq_source src;                 /* the file or memory */
+    pq_buf footer;                 /* footer bytes when src is not direct */
+    pq_arena arena;                /* metadata, page indexes */
+    pq_file_metadata meta;         /* decoded footer */
+    pq_schema_map map;             /* schema of the whole file */
+    pq_schema_map proj;            /* selection, valid when has_proj */
+    int64_t *proj_ids;             /* proj leaf -> file leaf (in proj.arena) */
+    bool has_proj;
+    int64_t num_rows;              /* sum of the row groups' num_rows */
+    int64_t data_end;              /* footer start: column data lies before */
+    int64_t dict_header_pad;       /* PARQUET-816 allowance, bytes */
+    int n_workers;                 /* resolved thread count, >= 1 */
+    pq_column_reader *workers;     /* n_workers column readers */
+    index_slot **col_index;        /* per row group: n_leaves slots (arena), lazily */
+    index_slot **off_index;
+};
+
+/* ----------------------------------------------------------- options */
+
+void pq_reader_options_init(pq_reader_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->alloc = NULL;
+    o->verify_crc = true;
+    o->threads = 0;
+    o->limits.max_footer_bytes = (int64_t)256 << 20;
+    o->limits.max_page_bytes = (int64_t)1 << 30;
+    o->limits.max_nesting_depth = 64;
+    o->limits.max_columns = 100000;
+}
+
+/* Check the caller's options; fill in the number of workers. */
+static pq_status resolve_options(pq_reader *r, const pq_reader_options *opts, pq_error *err)
+{
+    if (opts) r->opts = *opts;
+    else pq_reader_options_init(&r->opts);
+    const pq_limits *l = &r->opts.limits;
+    if (r->opts.threads < 0 || l->max_footer_bytes <= 0 || l->max_page_bytes <= 0 || l->max_nesting_depth <= 0 ||
+        l->max_columns <= 0)
+        return PQ_FAIL(err, PQ_ERR_INVALID_ARG,
+                       "expected threads >= 0 and positive limits, found threads %d, footer %lld, page %lld, depth %d, columns %lld",
+                       r->opts.threads, (long long)l->max_footer_bytes, (long long)l->max_page_bytes,
+                       (int)l->max_nesting_depth, (long long)l->max_columns);
+    long n = r->opts.threads;
+    if (n == 0) n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1) n = 1;
+    if (n > 256) n = 256;
+    r->n_workers = (int)n;
+    return PQ_OK;
+}
+
+/* ------------------------------------------------------------ errors */
+
+/* Name the file in err->path (once) and pass s through. */
+static pq_status with_path(const pq_reader *r, pq_status s, pq_error *err)
+{
+    if (s != PQ_OK && err && !err->path[0]) snprintf(err->path, sizeof err->path, "%s", r->src.name);
+    return s;
+}
+
+/* Record a chunk's location (row group, leaf, path) in a failure. */
+static pq_status at_chunk(const pq_reader *r, int64_t rg, int64_t leaf, pq_status s, pq_error *err)
+{
+    if (s == PQ_OK || !err) return s;
+    if (err->where.row_group < 0) err->where.row_group = rg;
+    if (err->where.column < 0) err->where.column = leaf;
+    if (!err->column_path[0] && leaf >= 0 && leaf < r->map.n_leaves && r->map.leaves[leaf].path)
+        snprintf(err->column_path, sizeof err->column_path, "%s", r->map.leaves[leaf].path);
+    return s;
+}
+
+/* ------------------------------------------------------------ footer */
+
+/* Parse "parquet-mr version A.B.C" from created_by: true when older than
+ * 1.2.9, whose writers left the dictionary page header out of
+ * total_compressed_size (PARQUET-816 / IMPALA-694). */
+static bool parquet_mr_before_1_2_9(const char *created_by)
+{
+    static const char prefix[] = "parquet-mr version ";
+    if (!created_by || strncmp(created_by, prefix, sizeof prefix - 1) != 0) return false;
+    const char *p = created_by + sizeof prefix - 1;
+    long v[3] = {0, 0, 0};
+    for (int i = 0; i < 3; i++) {
+        if (*p < '0' || *p > '9') return false;
+        while (*p >= '0' && *p <= '9' && v[i] < 100000) v[i] = v[i] * 10 + (*p++ - '0');
+        if (i < 2 && *p++ != '.') return false;
+    }
+    return v[0] < 1 || (v[0] == 1 && (v[1] < 2 || (v[1] == 2 && v[2] < 9)));
+}
+
+/* Check the magic bytes and locate the footer: *start, *len. */
+static pq_status find_footer(pq_reader *r, int64_t *start, int64_t *len, pq_error *err)
+{
+    int64_t size = r->src.size;
+    uint8_t head[4], tail[8];
+    if (size < 12)
+        return PQ_FAIL(err, PQ_ERR_CORRUPT, "expected a Parquet file of at least 12 bytes, found %lld", (long long)size);
+    PQ_TRY(pq_source_copy(&r->src, 0, 4, head, err));
+    PQ_TRY(pq_source_copy(&r->src, size - 8, 8, tail, err));
+    if (memcmp(tail + 4, "PARE", 4) == 0)
+        return PQ_FAIL(err, PQ_ERR_UNSUPPORTED, "encrypted footer (Parquet Modular Encryption) is not supported");
+    if (memcmp(tail + 4, "PAR1", 4) != 0) {
+        pq_status s = PQ_FAIL(err, PQ_ERR_CORRUPT, "expected magic \"PAR1\" at the end of the file, found %02x %02x %02x %02x",
+                              tail[4], tail[5], tail[6], tail[7]);
+        pq_error_at_offset(err, size - 4);
+        return s;
+    }
+    if (memcmp(head, "PAR1", 4) != 0) {
+        pq_status s = PQ_FAIL(err, PQ_ERR_CORRUPT, "expected magic \"PAR1\" at the start of the file, found %02x %02x %02x %02x",
+                              head[0], head[1], head[2], head[3]);
+        pq_error_at_offset(err, 0);
+        return s;
+    }
+    int64_t flen = (int64_t)pq_load_u32le(tail);
+    if (flen > size - 12) {
+        pq_status s = PQ_FAIL(err, PQ_ERR_CORRUPT, "expected a footer length of at most %lld bytes, found %lld",
+                              (long long)(size - 12), (long long)flen);
+        pq_error_at_offset(err, size - 8);
+        return s;
+    }
+    if (flen > r->opts.limits.max_footer_bytes)
+        return PQ_FAIL(err, PQ_ERR_LIMIT, "expected a footer of at most %lld bytes (limits.max_footer_bytes), found %lld",
+                       (long long)r->opts.limits.max_footer_bytes, (long long)flen);
+    *start = size - 8 - flen;
+    *len = flen;
+    return PQ_OK;
+}
+
+/* Read and decode the footer into r->meta. */
+static pq_status load_footer(pq_reader *r, pq_error *err)
+{
+    int64_t start = 0, len = 0;
+    pq_bytes bytes;
+    PQ_TRY(find_footer(r, &start, &len, err));
+    /* pq_source_read keeps pread-mode bytes in r->footer, which lives as
+     * long as the reader: statistics in the metadata point into them. */
+    PQ_TRY(pq_source_read(&r->src, start, len, &r->footer, &bytes, err));
+    pq_status s = pq_meta_decode_file(bytes, &r->arena, &r->opts.limits, &r->meta, err);
+    if (s != PQ_OK) {
+        /* Decoder offsets are relative to the footer: make them absolute. */
+        if (err && err->where.offset >= 0) err->where.offset += start;
+        return s;
+    }
+    r->data_end = start;
+    r->dict_header_pad = parquet_mr_before_1_2_9(r->meta.created_by) ? 100 : 0;
+    return PQ_OK;
+}
+
+/* True when the chunk's path_in_schema names `leaf`. */
+static bool path_matches(const pq_column_meta *m, const pq_leaf *leaf)
+{
+    if (m->n_path != leaf->n_path) return false;
+    for (int32_t i = 0; i < m->n_path; i++)
+        if (!m->path_in_schema[i] || !leaf->path_parts[i] || strcmp(m->path_in_schema[i], leaf->path_parts[i]) != 0)
+            return false;
+    return true;
+}
+
+/* Check one column chunk against its leaf. */
+static pq_status check_chunk(const pq_reader *r, const pq_column_chunk *c, const pq_leaf *leaf, pq_error *err)
+{
+    if (c->file_path && c->file_path[0])
+        return PQ_FAIL(err, PQ_ERR_UNSUPPORTED, "column chunk stored in another file (\"%s\") is not supported",
+                       c->file_path);
+    if (!c->has_meta_data) {
+        /* Encrypted column metadata: refused when the chunk is read. */
+        if (c->encrypted || r->meta.encrypted) return PQ_OK;
+        return PQ_FAIL(err, PQ_ERR_CORRUPT, "expected ColumnMetaData in the column chunk, found none");
+    }
+    PQ_CHECK(err, c->meta_data.type == leaf->physical, "expected physical type %s (from the schema), found %s",
+             pq_physical_name(leaf->physical), pq_physical_name(c->meta_data.type));
+    PQ_CHECK(err, path_matches(&c->meta_data, leaf), "expected path_in_schema \"%s\", found another path",
+             leaf->path ? leaf->path : "");
+    return PQ_OK;
+}
+
+/* Check every row group against the schema and sum the rows. */
+static pq_status check_row_groups(pq_reader *r, pq_error *err)
+{
+    int64_t total = 0;
+    for (int32_t g = 0; g < r->meta.n_row_groups; g++) {
+        const pq_row_group_meta *rg = &r->meta.row_groups[g];
+        if (rg->num_rows < 0 || pq_add_overflow_i64(total, rg->num_rows, &total))
+            return at_chunk(r, g, -1, PQ_FAIL(err, PQ_ERR_CORRUPT, "expected num_rows >= 0 summing within int64, found %lld",
+                                              (long long)rg->num_rows), err);
+        if (rg->n_columns != r->map.n_leaves)
+            return at_chunk(r, g, -1, PQ_FAIL(err, PQ_ERR_CORRUPT, "expected %lld column chunks (one per leaf), found %d",
+                                              (long long)r->map.n_leaves, (int)rg->n_columns), err);
+        for (int32_t c = 0; c < rg->n_columns; c++)
+            PQ_TRY(at_chunk(r, g, c, check_chunk(r, &rg->columns[c], &r->map.leaves[c], err), err));
+    }
+    r->num_rows = total;
+    return PQ_OK;
+}
+
+/* Everything open does after the source is ready. */
+static pq_status load(pq_reader *r, pq_error *err)
+{
+    PQ_TRY(load_footer(r, err));
+    PQ_TRY(pq_schema_map_from_elements(r->meta.schema, r->meta.n_schema, &r->opts.limits, r->alloc, &r->map, err));
+    PQ_TRY(check_row_groups(r, err));
+    r->workers = (pq_column_reader *)pq_calloc(r->alloc, (size_t)r->n_workers, sizeof *r->workers);
+    if (!r->workers) return PQ_NOMEM(err);
+    for (int i = 0; i < r->n_workers; i++)
+        pq_column_reader_init(&r->workers[i], r->alloc, &r->opts.limits, r->opts.verify_crc);
+    return PQ_OK;
+}
+
+/* Allocate a reader with options applied; the source is not open yet. */
+static pq_status reader_new(pq_reader **out, const pq_reader_options *opts, pq_error *err)
+{
+    const pq_allocator *a = opts ? opts->alloc : NULL;
+    pq_reader *r = (pq_reader *)pq_calloc(a, 1, sizeof *r);
+    if (!r) return PQ_NOMEM(err);
+    r->alloc = a;
+    r->src.fd = -1;
+    pq_buf_init(&r->footer, a);
+    pq_arena_init(&r->arena, a);
+    *out = r;
+    return resolve_options(r, opts, err);
+}
+
+pq_status pq_reader_open(pq_reader **out, const char *path, const pq_reader_options *opts, pq_error *err)
+{
+    pq_reader *r = NULL;
+    pq_error_clear(err);
+    *out = NULL;
+    pq_status s = reader_new(&r, opts, err);
+    if (s == PQ_OK) s = pq_source_open_file(&r->src, path, err);
+    if (s == PQ_OK) s = load(r, err);
+    if (s != PQ_OK) {
+        if (err && !err->path[0]) snprintf(err->path, sizeof err->path, "%s", path ? path : "");
+        pq_reader_close(r);
+        return s;
+    }
+    *out = r;
+    return PQ_OK;
+}
+
+pq_status pq_reader_open_memory(pq_reader **out, const void *data, size_t len, const char *name,
+                                const pq_reader_options *opts, pq_error *err)
+{
+    pq_reader *r = NULL;
+    pq_error_clear(err);
+    *out = NULL;
+    pq_status s = reader_new(&r, opts, err);
+    if (s == PQ_OK) {
+        pq_source_open_memory(&r->src, data, len, name ? name : "<memory>");
+        s = load(r, err);
+    }
+    if (s != PQ_OK) {
+        if (err && !err->path[0]) snprintf(err->path, sizeof err->path, "%s", name ? name : "<memory>");
+        pq_reader_close(r);
+        return s;
+    }
+    *out = r;
+    return PQ_OK;
+}
+
+void pq_reader_close(pq_reader *r)
+{
+    if (!r) return;
+    if (r->workers)
+        for (int i = 0; i < r->n_workers; i++) pq_column_reader_reset(&r->workers[i]);
+    pq_free(r->alloc, r->workers);
+    if (r->has_proj) pq_schema_map_reset(&r->proj);
+    pq_schema_map_reset(&r->map);
+    pq_arena_reset(&r->arena);
+    pq_buf_reset(&r->footer);
+    pq_source_close(&r->src);
+    pq_free(r->alloc, r);
+}
+
+/* ---------------------------------------------------------- getters */
+
+const pq_file_metadata *pq_reader_metadata(const pq_reader *r) { return r ? &r->meta : NULL; }
+const pq_schema *pq_reader_schema(const pq_reader *r) { return r ? &r->map.schema : NULL; }
+int64_t pq_reader_num_rows(const pq_reader *r) { return r ? r->num_rows : 0; }
+int64_t pq_reader_num_row_groups(const pq_reader *r) { return r ? r->meta.n_row_groups : 0; }
+int64_t pq_reader_num_leaves(const pq_reader *r) { return r ? r->map.n_leaves : 0; }
+
+const char *pq_reader_leaf_path(const pq_reader *r, int64_t leaf)
+{
+    if (!r || leaf < 0 || leaf >= r->map.n_leaves) return NULL;
+    return r->map.leaves[leaf].path;
+}
+
+const pq_schema_element *pq_reader_leaf_element(const pq_reader *r, int64_t leaf)
+{
+    if (!r || leaf < 0 || leaf >= r->map.n_leaves) return NULL;
+    return r->map.leaves[leaf].element;
+}
+
+/* The map row groups are read with: the selection, or the whole file. */
+static const pq_schema_map *out_map(const pq_reader *r) { return r->has_proj ? &r->proj : &r->map; }
+
+const pq_schema *pq_reader_output_schema(const pq_reader *r) { return r ? &out_map(r)->schema : NULL; }
+
+pq_status pq_reader_select(pq_reader *r, const char *const *paths, size_t n, pq_error *err)
+{
+    pq_error_clear(err);
+    if (!r) return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected a reader, found NULL");
+    if (n == 0) {
+        if (r->has_proj) pq_schema_map_reset(&r->proj);
+        r->has_proj = false;
+        r->proj_ids = NULL;
+        return PQ_OK;
+    }
+    if (!paths) return with_path(r, PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected %zu paths, found NULL", n), err);
+    pq_schema_map m;
+    int64_t *ids = NULL;
+    memset(&m, 0, sizeof m);
+    pq_status s = pq_schema_map_project(&r->map, paths, n, &m, &ids, err);
+    if (s != PQ_OK) {
+        pq_schema_map_reset(&m);
+        return with_path(r, s, err);
+    }
+    if (r->has_proj) pq_schema_map_reset(&r->proj);
+    r->proj = m;
+    r->proj_ids = ids;
+    r->has_proj = true;
+    return PQ_OK;
+}
+
+/* ------------------------------------------------------ row groups */
+
+/* Per-worker outcome of a parallel phase. */
+typedef struct worker_slot {
+    pq_status status;       /* first failure of this worker */
+    int64_t item;           /* the item that failed */
+    pq_error err;
+} worker_slot;
+
+/* One row-group read: what every worker needs. */
+typedef struct rg_job {
+    pq_reader *r;
+    int64_t rg;
+    const pq_schema_map *m;       /* output map */
+    const pq_row_group_meta *meta;
+    pq_leaf_data *leaves;         /* one per output leaf */
+    int64_t *order;               /* phase 1 item order: output leaves, largest chunk first */
+    pq_table *out;
+    int phase;                    /* 1: read chunks, 2: assemble fields */
+    int64_t n_items;
+    atomic_llong next;            /* next item index to take */
+    atomic_bool failed;           /* stop taking items */
+    worker_slot *slots;           /* one per worker */
+} rg_job;
+
+typedef struct worker_arg {
+    rg_job *job;
+    int w;                        /* worker index */
+} worker_arg;
+
+/* File leaf index of output leaf k. */
+static int64_t file_leaf(const pq_reader *r, int64_t k) { return r->has_proj ? r->proj_ids[k] : k; }
+
+/* Phase 1 item: read output leaf k's chunk with worker w's column reader. */
+static pq_status read_leaf(rg_job *j, int w, int64_t k, pq_error *err)
+{
+    pq_reader *r = j->r;
+    int64_t fl = file_leaf(r, k);
+    pq_chunk_ref ref;
+    ref.chunk = &j->meta->columns[fl];
+    ref.leaf = &r->map.leaves[fl];
+    ref.row_group = j->rg;
+    ref.column = fl;
+    ref.num_rows = j->meta->num_rows;
+    ref.data_end = r->data_end;
+    ref.dict_header_pad = r->dict_header_pad;
+    return pq_column_reader_read(&r->workers[w], &r->src, &ref, &j->leaves[k], err);
+}
+
+/* Phase 2 item: assemble top-level field `top` into the output table. */
+static pq_status assemble_top(rg_job *j, int64_t top, pq_error *err)
+{
+    const pq_schema_node *node = &j->m->nodes[top];
+    pq_status s = pq_assemble_field(j->m, top, j->leaves + node->first_leaf, j->meta->num_rows,
+                                    &j->out->columns[top], err);
+    if (s != PQ_OK && err) {
+        if (err->where.row_group < 0) err->where.row_group = j->rg;
+        if (!err->column_path[0]) snprintf(err->column_path, sizeof err->column_path, "%s", node->field->name);
+    }
+    return s;
+}
+
+/* Take items until none are left or a worker failed. */
+static void run_worker(rg_job *j, int w)
+{
+    worker_slot *slot = &j->slots[w];
+    for (;;) {
+        if (atomic_load_explicit(&j->failed, memory_order_relaxed)) return;
+        long long i = atomic_fetch_add_explicit(&j->next, 1, memory_order_relaxed);
+        if (i >= j->n_items) return;
+        pq_status s = j->phase == 1 ? read_leaf(j, w, j->order[i], &slot->err) : assemble_top(j, i, &slot->err);
+        if (s != PQ_OK) {
+            slot->status = s;
+            slot->item = i;
+            atomic_store(&j->failed, true);
+            return;
+        }
+    }
+}
+
+static void *worker_main(void *p)
+{
+    worker_arg *a = (worker_arg *)p;
+    run_worker(a->job, a->w);
+    return NULL;
+}
+
+/* Run the job's current phase on up to n_workers workers (the calling
+ * thread is worker 0; a thread that cannot be started leaves its share to
+ * the others).  Reports the failure of the earliest failing item. */
+static pq_status run_phase(rg_job *j, int phase, int64_t n_items, pq_error *err)
+{
+    int nw = j->r->n_workers;
+    if (n_items < nw) nw = (int)(n_items > 0 ? n_items : 1);
+    pthread_t tid[256];
+    worker_arg args[256];
+    bool started[256];
+    j->phase = phase;
+    j->n_items = n_items;
+    atomic_store(&j->next, 0);
+    atomic_store(&j->failed, false);
+    for (int w = 0; w < nw; w++) {
+        j->slots[w].status = PQ_OK;
+        j->slots[w].item = -1;
+        pq_error_clear(&j->slots[w].err);
+        started[w] = false;
+    }
+    for (int w = 1; w < nw; w++) {
+        args[w].job = j;
+        args[w].w = w;
+        started[w] = pthread_create(&tid[w], NULL, worker_main, &args[w]) == 0;
+    }
+    run_worker(j, 0);
+    for (int w = 1; w < nw; w++)
+        if (started[w]) pthread_join(tid[w], NULL);
+    int best = -1;
+    for (int w = 0; w < nw; w++)
+        if (j->slots[w].status != PQ_OK && (best < 0 || j->slots[w].item < j->slots[best].item)) best = w;
+    if (best < 0) return PQ_OK;
+    if (err) *err = j->slots[best].err;
+    return j->slots[best].status;
+}
+
+/* Order output leaves for phase 1: largest compressed chunk first. */
+static void order_leaves(const pq_reader *r, const pq_row_group_meta *rg, int64_t *order, int64_t n)
+{
+    for (int64_t k = 0; k < n; k++) order[k] = k;
+    if (n <= 1) return;
+    /* Shell sort on chunk sizes: no context-taking qsort in C11. */
+    for (int64_t gap = n / 2; gap > 0; gap /= 2)
+        for (int64_t i = gap; i < n; i++) {
+            int64_t v = order[i];
+            const pq_column_chunk *cv = &rg->columns[file_leaf(r, v)];
+            int64_t sv = cv->has_meta_data ? cv->meta_data.total_compressed_size : 0;
+            int64_t x = i;
+            for (; x >= gap; x -= gap) {
+                const pq_column_chunk *cx = &rg->columns[file_leaf(r, order[x - gap])];
+                int64_t sx = cx->has_meta_data ? cx->meta_data.total_compressed_size : 0;
+                if (sx >= sv) break;
+                order[x] = order[x - gap];
+            }
+            order[x] = v;
+        }
+}
+
+/* Release the leaf data of a job. */
+static void free_leaves(pq_reader *r, pq_leaf_data *leaves, int64_t n)
+{
+    if (!leaves) return;
+    for (int64_t k = 0; k < n; k++) pq_leaf_data_reset(&leaves[k]);
+    pq_free(r->alloc, leaves);
+}
+
+/* Read row group rg into the initialised table `out`. */
+static pq_status read_rg(pq_reader *r, int64_t rg, pq_table *out, pq_error *err)
+{
+    const pq_schema_map *m = out_map(r);
+    rg_job j;
+    memset(&j, 0, sizeof j);
+    j.r = r;
+    j.rg = rg;
+    j.m = m;
+    j.meta = &r->meta.row_groups[rg];
+    j.out = out;
+    if (r->meta.encrypted && m->n_leaves > 0)
+        return PQ_FAIL(err, PQ_ERR_UNSUPPORTED, "encrypted file (Parquet Modular Encryption) is not supported");
+    size_t n = (size_t)m->n_leaves;
+    j.leaves = (pq_leaf_data *)pq_calloc(r->alloc, n ? n : 1, sizeof *j.leaves);
+    j.order = (int64_t *)pq_calloc(r->alloc, n ? n : 1, sizeof *j.order);
+    j.slots = (worker_slot *)pq_calloc(r->alloc, (size_t)r->n_workers, sizeof *j.slots);
+    pq_status s = PQ_OK;
+    if (!j.leaves || !j.order || !j.slots) s = PQ_NOMEM(err);
+    for (size_t k = 0; s == PQ_OK && k < n; k++)
+        pq_leaf_data_init(&j.leaves[k], m->leaves[k].physical, m->leaves[k].type_length, r->alloc);
+    if (s == PQ_OK) {
+        order_leaves(r, j.meta, j.order, (int64_t)n);
+        s = run_phase(&j, 1, (int64_t)n, err);
+    }
+    if (s == PQ_OK) s = run_phase(&j, 2, m->schema.n_fields, err);
+    free_leaves(r, j.leaves, j.leaves ? (int64_t)n : 0);
+    pq_free(r->alloc, j.order);
+    pq_free(r->alloc, j.slots);
+    return s;
+}
+
+pq_status pq_reader_read_row_group(pq_reader *r, int64_t rg, pq_table *out, pq_error *err)
+{
+    pq_error_clear(err);
+    memset(out, 0, sizeof *out);
+    if (!r) return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected a reader, found NULL");
+    if (rg < 0 || rg >= r->meta.n_row_groups)
+        return with_path(r, PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected a row group index in [0, %d), found %lld",
+                                    (int)r->meta.n_row_groups, (long long)rg), err);
+    pq_status s = pq_table_init(out, &out_map(r)->schema, err);
+    if (s == PQ_OK) s = read_rg(r, rg, out, err);
+    if (s == PQ_OK) {
+        out->num_rows = r->meta.row_groups[rg].num_rows;
+        s = pq_table_finish(out, err);
+    }
+    return with_path(r, s, err);
+}
+
+/* ------------------------------------------------------ page indexes */
+
+/* The cache slot of (rg, leaf) in `table` (allocated on first use). */
+static pq_status index_slot_of(pq_reader *r, index_slot ***table, int64_t rg, int64_t leaf, index_slot **out,
+                               pq_error *err)
+{
+    if (!*table) {
+        *table = (index_slot **)pq_arena_alloc(&r->arena, (size_t)r->meta.n_row_groups * sizeof(index_slot *), 8);
+        if (!*table) return PQ_NOMEM(err);
+    }
+    if (!(*table)[rg]) {
+        (*table)[rg] = (index_slot *)pq_arena_alloc(&r->arena, (size_t)r->map.n_leaves * sizeof(index_slot), 8);
+        if (!(*table)[rg]) return PQ_NOMEM(err);
+    }
+    *out = &(*table)[rg][leaf];
+    return PQ_OK;
+}
+
+/* Bytes [offset, offset + len) that stay valid until close: borrowed from
+ * a direct source, else copied into the arena. */
+static pq_status lasting_bytes(pq_reader *r, int64_t offset, int64_t len, pq_bytes *out, pq_error *err)
+{
+    if (pq_source_is_direct(&r->src)) return pq_source_view(&r->src, offset, len, out, err);
+    PQ_TRY(pq_source_check_range(&r->src, offset, len, err));
+    uint8_t *p = (uint8_t *)pq_arena_alloc(&r->arena, (size_t)len, 1);
+    if (!p) return PQ_NOMEM(err);
+    PQ_TRY(pq_source_copy(&r->src, offset, len, p, err));
+    *out = pq_bytes_make(p, (size_t)len);
+    return PQ_OK;
+}
+
+/* Check the arguments of a page-index call. */
+static pq_status check_index_args(const pq_reader *r, int64_t rg, int64_t leaf, pq_error *err)
+{
+    if (!r) return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected a reader, found NULL");
+    if (rg < 0 || rg >= r->meta.n_row_groups || leaf < 0 || leaf >= r->map.n_leaves)
+        return PQ_FAIL(err, PQ_ERR_INVALID_ARG,
+                       "expected row group in [0, %d) and leaf in [0, %lld), found %lld and %lld",
+                       (int)r->meta.n_row_groups, (long long)r->map.n_leaves, (long long)rg, (long long)leaf);
+    return PQ_OK;
+}
+
+/* Decode one page index kind (column: true = ColumnIndex) of (rg, leaf). */
+static pq_status load_index(pq_reader *r, bool column, int64_t rg, int64_t leaf, const void **out, pq_error *err)
+{
+    const pq_column_chunk *c = &r->meta.row_groups[rg].columns[leaf];
+    bool has = column ? c->has_column_index : c->has_offset_index;
+    int64_t off = column ? c->column_index_offset : c->offset_index_offset;
+    int64_t len = column ? c->column_index_length : c->offset_index_length;
+    index_slot *slot = NULL;
+    *out = NULL;
+    PQ_TRY(index_slot_of(r, column ? &r->col_index : &r->off_index, rg, leaf, &slot, err));
+    if (slot->done) {
+        *out = slot->ptr;
+        return PQ_OK;
+    }
+    if (!has || len == 0) {
+        slot->done = true;
+        return PQ_OK;
+    }
+    PQ_CHECK(err, len > 0, "expected a page index length >= 0, found %lld", (long long)len);
+    pq_bytes b;
+    PQ_TRY(lasting_bytes(r, off, len, &b, err));
+    void *dst = pq_arena_alloc(&r->arena, column ? sizeof(pq_column_index) : sizeof(pq_offset_index), 8);
+    if (!dst) return PQ_NOMEM(err);
+    pq_status s = column ? pq_meta_decode_column_index(b, &r->arena, (pq_column_index *)dst, err)
+                         : pq_meta_decode_offset_index(b, &r->arena, (pq_offset_index *)dst, err);
+    if (s != PQ_OK) {
+        if (err && err->where.offset >= 0) err->where.offset += off;
+        return s;
+    }
+    slot->done = true;
+    slot->ptr = dst;
+    *out = dst;
+    return PQ_OK;
+}
+
+pq_status pq_reader_column_index(pq_reader *r, int64_t rg, int64_t leaf, const pq_column_index **out, pq_error *err)
+{
+    const void *p = NULL;
+    pq_error_clear(err);
+    *out = NULL;
+    PQ_TRY(check_index_args(r, rg, leaf, err));
+    pq_status s = at_chunk(r, rg, leaf, load_index(r, true, rg, leaf, &p, err), err);
+    *out = (const pq_column_index *)p;
+    return with_path(r, s, err);
+}
+
+pq_status pq_reader_offset_index(pq_reader *r, int64_t rg, int64_t leaf, const pq_offset_index **out, pq_error *err)
+{
+    const void *p = NULL;
+    pq_error_clear(err);
+    *out = NULL;
+    PQ_TRY(check_index_args(r, rg, leaf, err));
+    pq_status s = at_chunk(r, rg, leaf, load_index(r, false, rg, leaf, &p, err), err);
+    *out = (const pq_offset_index *)p;
+    return with_path(r, s, err);
+}

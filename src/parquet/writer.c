@@ -1,0 +1,970 @@
+/* SPDX-License-Identifier: Apache-2.0
+ *
+ * parquet/writer.c - pq_writer: tables in, a Parquet file out (parquet.h).
+ *
+ * File layout (parquet-format "File Format"):
+ *   "PAR1" | row group 0 chunks | row group 1 chunks | ... |
+ *   every ColumnIndex | every OffsetIndex | FileMetaData | u32 LE length | "PAR1"
+ * The page indexes come after all row groups, column indexes first, then
+ * offset indexes, each in row group then schema order, as parquet-cpp does.
+ *
+ * Row groups: rows accumulate in the leaves' column writers until
+ * row_group_size rows (a table is split across row groups as needed; a row
+ * group never holds more), or until pq_writer_flush / close.  Each write
+ * shreds and encodes the leaves in parallel: leaf i is one work item of a
+ * small persistent thread pool (the caller's thread is worker 0), each
+ * worker with its own codec contexts and scratch.  Chunks are then written
+ * in schema order by the caller's thread, so the file's bytes do not depend
+ * on the number of threads.
+ *
+ * FileMetaData: version 2 when pages are v2 or any leaf uses an encoding
+ * newer than format 1.0 (DELTA_*, BYTE_STREAM_SPLIT, RLE booleans), else 1;
+ * schema elements from pq_schema_map_from_schema; column_orders
+ * TYPE_DEFINED_ORDER for every leaf; created_by "parquant version X.Y.Z"
+ * unless given.
+ *
+ * Failure: any failed write, flush or close poisons the writer (later calls
+ * return PQ_ERR_STATE) and close/abort remove the temporary file, so no file
+ * ever appears under the final name unless every call succeeded.
+ */
+#include "parquant/parquet.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "io/sink.h"
+#include "parquet/column_writer.h"
+#include "parquet/levels.h"
+#include "parquet/metadata.h"
+#include "parquet/schema.h"
+
+#ifndef PQ_VERSION_STRING
+#define PQ_VERSION_STRING "0.1.0"
+#endif
+
+/* Rows shredded per batch: bounds the level scratch of a worker; a multiple
+ * of the default page's values, so pages rarely straddle batches. */
+#define PQ_SHRED_ROWS ((int64_t)1 << 18)
+#define PQ_MAX_THREADS 256
+/* Row groups encoded at once (each in its own slot of column writers). */
+#define PQ_MAX_SLOTS 4
+
+typedef struct wr_worker {
+    pq_cw_scratch scratch;   /* codec contexts and page buffers */
+    pq_leaf_batch batch;     /* shredded levels and values */
+    pq_error err;            /* first failure of the current job */
+    int64_t fail_leaf;       /* work item of that failure, -1 = none */
+} wr_worker;
+
+typedef struct wr_thread {
+    pq_writer *w;
+    int id;                  /* worker index, >= 1 */
+} wr_thread;
+
+typedef struct wr_pool {
+    pthread_t *threads;      /* helper threads */
+    wr_thread *args;
+    int n_threads;           /* started helpers */
+    pthread_mutex_t mu;
+    pthread_cond_t wake, done;
+    bool sync_ok;            /* mutex and conditions initialised */
+    uint64_t gen;            /* job number */
+    bool stop;
+    void (*fn)(pq_writer *w, int worker, int64_t item);
+    int64_t next, n_items;   /* items handed out / in the job */
+    int running;             /* helpers not yet done with the job */
+} wr_pool;
+
+/* A range of rows of one row group, encoded by one job. */
+typedef struct wr_segment {
+    const pq_table *table;   /* NULL: nothing to add (flush) */
+    int64_t row0, rows;      /* rows of `table` */
+    bool finish;             /* the row group is complete after them */
+    int slot;                /* column writers used */
+} wr_segment;
+
+typedef struct wr_leaf_opts {
+    pq_kv *kv;               /* column-chunk key/value metadata (arena) */
+    int32_t n_kv;
+} wr_leaf_opts;
+
+struct pq_writer {
+    const pq_allocator *alloc;
+    pq_arena arena;          /* copied options, footer metadata */
+    pq_schema schema;        /* the caller's schema (copied): tables must match it */
+    pq_schema_map map;       /* written schema, leaves, elements */
+    pq_sink *sink;
+    bool memory;             /* opened with pq_writer_open_memory */
+    bool failed;             /* an earlier call failed */
+    int32_t version;         /* FileMetaData.version */
+    pq_kv *kv;               /* file key/value metadata (arena) */
+    int32_t n_kv;
+    const char *created_by;  /* arena */
+    int64_t row_group_size;
+    int64_t n_leaves;
+    pq_column_writer_config *cfgs; /* per leaf (arena) */
+    pq_column_writer **cols; /* n_slots x n_leaves, slot-major */
+    int n_slots;             /* row groups that can be encoded at once, 1..PQ_MAX_SLOTS */
+    int open_slot;           /* slot holding the open row group */
+    wr_leaf_opts *leaf_opts;
+    wr_worker *workers;      /* n_scratch entries initialised */
+    int n_scratch;
+    int n_workers;           /* used: helper threads + the caller, <= n_scratch */
+    wr_pool pool;
+    /* current job: n_job segments x n_leaves work items */
+    wr_segment job[PQ_MAX_SLOTS];
+    int n_job;
+    /* row groups */
+    int64_t rg_rows;         /* rows in the open row group */
+    int64_t total_rows;
+    pq_row_group_meta *rgs;
+    int32_t n_rgs, cap_rgs;
+    pq_buf ci_blob, oi_blob; /* page indexes, offsets relative to the blobs */
+};
+
+/* ------------------------------------------------------------ options */
+
+void pq_writer_options_init(pq_writer_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->codec = PQ_CODEC_SNAPPY;
+    o->compression_level = 0;
+    o->page_version = 1;
+    o->page_size = (int64_t)1 << 20;
+    o->row_group_size = (int64_t)1 << 20;
+    o->dictionary = true;
+    o->dictionary_size_limit = (int64_t)1 << 20;
+    o->encoding = PQ_ENC_DEFAULT;
+    o->write_crc = true;
+    o->write_statistics = true;
+    o->write_page_index = true;
+    o->threads = 0;
+}
+
+/* True when `e` may be asked for as a value encoding. */
+static bool encoding_requestable(pq_encoding e)
+{
+    return e == PQ_ENC_DEFAULT || e == PQ_ENC_PLAIN || e == PQ_ENC_RLE || e == PQ_ENC_DELTA_BINARY_PACKED ||
+           e == PQ_ENC_DELTA_LENGTH_BYTE_ARRAY || e == PQ_ENC_DELTA_BYTE_ARRAY || e == PQ_ENC_BYTE_STREAM_SPLIT;
+}
+
+/* True when non-dictionary encoding e suits physical type t. */
+static bool encoding_fits(pq_encoding e, pq_physical t)
+{
+    switch (e) {
+    case PQ_ENC_PLAIN: return true;
+    case PQ_ENC_RLE: return t == PQ_PHYS_BOOLEAN;
+    case PQ_ENC_DELTA_BINARY_PACKED: return t == PQ_PHYS_INT32 || t == PQ_PHYS_INT64;
+    case PQ_ENC_DELTA_LENGTH_BYTE_ARRAY: return t == PQ_PHYS_BYTE_ARRAY;
+    case PQ_ENC_DELTA_BYTE_ARRAY: return t == PQ_PHYS_BYTE_ARRAY || t == PQ_PHYS_FIXED_LEN_BYTE_ARRAY;
+    case PQ_ENC_BYTE_STREAM_SPLIT:
+        return t == PQ_PHYS_FLOAT || t == PQ_PHYS_DOUBLE || t == PQ_PHYS_INT32 || t == PQ_PHYS_INT64 ||
+               t == PQ_PHYS_FIXED_LEN_BYTE_ARRAY;
+    default: return false;
+    }
+}
+
+/* The value encoding of a leaf: the requested one where the type allows,
+ * else PLAIN (RLE for BOOLEAN in v2 pages). */
+static pq_encoding resolve_encoding(pq_encoding req, pq_physical t, int page_version)
+{
+    if (req != PQ_ENC_DEFAULT && encoding_fits(req, t)) return req;
+    return t == PQ_PHYS_BOOLEAN && page_version == 2 ? PQ_ENC_RLE : PQ_ENC_PLAIN;
+}
+
+static pq_status check_options(const pq_writer_options *o, pq_error *err)
+{
+    if ((int)o->codec < 0 || o->codec > PQ_CODEC_LZ4_RAW)
+        return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected a codec 0..7, found %d", (int)o->codec);
+    if (!pq_codec_can_write(o->codec))
+        return PQ_FAIL(err, PQ_ERR_UNSUPPORTED, "codec %d cannot be written (LZ4 and LZO are read-only; use LZ4_RAW)",
+                       (int)o->codec);
+    if (o->page_version != 1 && o->page_version != 2)
+        return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected page_version 1 or 2, found %d", o->page_version);
+    if (o->page_size < 1 || o->page_size > ((int64_t)1 << 30))
+        return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected page_size 1..2^30, found %lld", (long long)o->page_size);
+    if (o->row_group_size < 1)
+        return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected row_group_size >= 1, found %lld",
+                       (long long)o->row_group_size);
+    if (o->dictionary_size_limit < 0 || o->dictionary_size_limit > ((int64_t)1 << 30))
+        return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected dictionary_size_limit 0..2^30, found %lld",
+                       (long long)o->dictionary_size_limit);
+    if (!encoding_requestable(o->encoding))
+        return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "encoding %d is not a value encoding", (int)o->encoding);
+    if (o->threads < 0) return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected threads >= 0, found %d", o->threads);
+    if ((o->n_columns && !o->columns) || (o->n_kv && !o->kv))
+        return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected an array for n_columns/n_kv > 0, found NULL");
+    for (size_t i = 0; i < o->n_columns; i++) {
+        const pq_column_options *c = &o->columns[i];
+        if (!c->path) return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "column option %zu has no path", i);
+        if (!encoding_requestable(c->encoding))
+            return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "column '%s': encoding %d is not a value encoding", c->path,
+                           (int)c->encoding);
+        if (c->dictionary < -1 || c->dictionary > 1)
+            return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "column '%s': expected dictionary -1, 0 or 1, found %d", c->path,
+                           c->dictionary);
+        if (c->n_kv && !c->kv) return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "column '%s': n_kv > 0 without kv", c->path);
+    }
+    return PQ_OK;
+}
+
+/* Copy n key/value pairs into the arena. */
+static pq_status copy_kv(pq_arena *a, const pq_kv *src, size_t n, pq_kv **out, int32_t *n_out, pq_error *err)
+{
+    *out = NULL;
+    *n_out = 0;
+    if (n == 0) return PQ_OK;
+    if (n > INT32_MAX) return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "too many key/value pairs: %zu", n);
+    pq_kv *kv = (pq_kv *)pq_arena_alloc(a, n * sizeof(pq_kv), 8);
+    if (!kv) return PQ_NOMEM(err);
+    for (size_t i = 0; i < n; i++) {
+        if (!src[i].key) return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "key/value pair %zu has no key", i);
+        kv[i].key = pq_arena_strndup(a, src[i].key, strlen(src[i].key));
+        if (!kv[i].key) return PQ_NOMEM(err);
+        if (src[i].value) {
+            kv[i].value = pq_arena_strndup(a, src[i].value, strlen(src[i].value));
+            if (!kv[i].value) return PQ_NOMEM(err);
+        }
+    }
+    *out = kv;
+    *n_out = (int32_t)n;
+    return PQ_OK;
+}
+
+/* True when option path `p` names leaf path `leaf` or a group above it. */
+static bool path_matches(const char *p, const char *leaf)
+{
+    size_t n = strlen(p);
+    return strncmp(p, leaf, n) == 0 && (leaf[n] == 0 || leaf[n] == '.');
+}
+
+/* The most specific column option for a leaf, or NULL. */
+static const pq_column_options *leaf_option(const pq_writer_options *o, const char *leaf)
+{
+    const pq_column_options *best = NULL;
+    size_t best_len = 0;
+    for (size_t i = 0; i < o->n_columns; i++) {
+        size_t n = strlen(o->columns[i].path);
+        if (path_matches(o->columns[i].path, leaf) && (!best || n > best_len)) {
+            best = &o->columns[i];
+            best_len = n;
+        }
+    }
+    return best;
+}
+
+/* ------------------------------------------------------------ thread pool */
+
+static void *pool_main(void *arg)
+{
+    wr_thread *t = (wr_thread *)arg;
+    wr_pool *p = &t->w->pool;
+    uint64_t seen = 0;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (!p->stop && p->gen == seen) pthread_cond_wait(&p->wake, &p->mu);
+        if (p->stop) break;
+        seen = p->gen;
+        while (p->next < p->n_items) {
+            int64_t item = p->next++;
+            pthread_mutex_unlock(&p->mu);
+            p->fn(t->w, t->id, item);
+            pthread_mutex_lock(&p->mu);
+        }
+        if (--p->running == 0) pthread_cond_signal(&p->done);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+/* Start up to n helpers; fewer (even none) when the system refuses. */
+static pq_status pool_start(pq_writer *w, int n, pq_error *err)
+{
+    wr_pool *p = &w->pool;
+    if (n <= 0) return PQ_OK;
+    p->threads = (pthread_t *)pq_calloc(w->alloc, (size_t)n, sizeof(pthread_t));
+    p->args = (wr_thread *)pq_calloc(w->alloc, (size_t)n, sizeof(wr_thread));
+    if (!p->threads || !p->args) return PQ_NOMEM(err);
+    if (pthread_mutex_init(&p->mu, NULL) != 0) return PQ_FAIL(err, PQ_ERR_NOMEM, "cannot create a mutex");
+    if (pthread_cond_init(&p->wake, NULL) != 0) {
+        pthread_mutex_destroy(&p->mu);
+        return PQ_FAIL(err, PQ_ERR_NOMEM, "cannot create a condition variable");
+    }
+    if (pthread_cond_init(&p->done, NULL) != 0) {
+        pthread_cond_destroy(&p->wake);
+        pthread_mutex_destroy(&p->mu);
+        return PQ_FAIL(err, PQ_ERR_NOMEM, "cannot create a condition variable");
+    }
+    p->sync_ok = true;
+    for (int i = 0; i < n; i++) {
+        p->args[i].w = w;
+        p->args[i].id = i + 1;
+        if (pthread_create(&p->threads[i], NULL, pool_main, &p->args[i]) != 0) break;
+        p->n_threads = i + 1;
+    }
+    return PQ_OK;
+}
+
+static void pool_stop(pq_writer *w)
+{
+    wr_pool *p = &w->pool;
+    if (p->sync_ok) {
+        pthread_mutex_lock(&p->mu);
+        p->stop = true;
+        pthread_cond_broadcast(&p->wake);
+        pthread_mutex_unlock(&p->mu);
+        for (int i = 0; i < p->n_threads; i++) pthread_join(p->threads[i], NULL);
+        pthread_cond_destroy(&p->done);
+        pthread_cond_destroy(&p->wake);
+        pthread_mutex_destroy(&p->mu);
+    }
+    pq_free(w->alloc, p->threads);
+    pq_free(w->alloc, p->args);
+    memset(p, 0, sizeof *p);
+}
+
+/* Run fn(w, worker, i) for i in [0, n) on the pool and the calling thread
+ * (worker 0); returns when every item is done. */
+static void pool_run(pq_writer *w, void (*fn)(pq_writer *, int, int64_t), int64_t n)
+{
+    wr_pool *p = &w->pool;
+    if (p->n_threads == 0 || n <= 1) {
+        for (int64_t i = 0; i < n; i++) fn(w, 0, i);
+        return;
+    }
+    pthread_mutex_lock(&p->mu);
+    p->fn = fn;
+    p->next = 0;
+    p->n_items = n;
+    p->running = p->n_threads;
+    p->gen++;
+    pthread_cond_broadcast(&p->wake);
+    while (p->next < p->n_items) {
+        int64_t item = p->next++;
+        pthread_mutex_unlock(&p->mu);
+        fn(w, 0, item);
+        pthread_mutex_lock(&p->mu);
+    }
+    while (p->running > 0) pthread_cond_wait(&p->done, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+}
+
+/* ------------------------------------------------------------ leaf jobs */
+
+/* Work item (segment, leaf): shred the segment's rows of the leaf into the
+ * segment's column writer, and close the chunk when the segment completes
+ * its row group.  Failures are kept per worker (the first one only: each
+ * worker takes items in increasing order). */
+static void task_leaf(pq_writer *w, int worker, int64_t item)
+{
+    wr_worker *wk = &w->workers[worker];
+    const wr_segment *sg = &w->job[item / w->n_leaves];
+    int64_t leaf = item % w->n_leaves;
+    pq_column_writer *cw = w->cols[(int64_t)sg->slot * w->n_leaves + leaf];
+    pq_error e;
+    pq_error_clear(&e);
+    pq_status st = PQ_OK;
+    const pq_leaf *lf = &w->map.leaves[leaf];
+    if (sg->table) {
+        const pq_array *col = &sg->table->columns[lf->top];
+        for (int64_t r = 0; r < sg->rows && st == PQ_OK; r += PQ_SHRED_ROWS) {
+            int64_t k = sg->rows - r < PQ_SHRED_ROWS ? sg->rows - r : PQ_SHRED_ROWS;
+            st = pq_shred_leaf(&w->map, leaf, col, sg->row0 + r, k, &wk->batch, &e);
+            if (st == PQ_OK) st = pq_column_writer_write(cw, &wk->batch, &wk->scratch, &e);
+        }
+    }
+    if (st == PQ_OK && sg->finish) st = pq_column_writer_finish(cw, &wk->scratch, &e);
+    if (st != PQ_OK && wk->fail_leaf < 0) {
+        e.code = st;
+        if (!e.column_path[0]) snprintf(e.column_path, sizeof e.column_path, "%s", lf->path);
+        if (e.where.row_group < 0) e.where.row_group = w->n_rgs + item / w->n_leaves;
+        wk->err = e;
+        wk->fail_leaf = item;
+    }
+}
+
+/* Run the current job (every segment x leaf); report the failure of the
+ * lowest item. */
+static pq_status run_job(pq_writer *w, pq_error *err)
+{
+    for (int i = 0; i < w->n_workers; i++) w->workers[i].fail_leaf = -1;
+    pool_run(w, task_leaf, (int64_t)w->n_job * w->n_leaves);
+    const wr_worker *bad = NULL;
+    for (int i = 0; i < w->n_workers; i++)
+        if (w->workers[i].fail_leaf >= 0 && (!bad || w->workers[i].fail_leaf < bad->fail_leaf)) bad = &w->workers[i];
+    if (!bad) return PQ_OK;
+    if (err) *err = bad->err;
+    return bad->err.code;
+}
+
+/* ------------------------------------------------------------ open/free */
+
+static void writer_free(pq_writer *w)
+{
+    pool_stop(w);
+    if (w->workers)
+        for (int i = 0; i < w->n_scratch; i++) {
+            pq_cw_scratch_reset(&w->workers[i].scratch);
+            pq_leaf_batch_reset(&w->workers[i].batch);
+        }
+    pq_free(w->alloc, w->workers);
+    if (w->cols)
+        for (int64_t i = 0; i < (int64_t)w->n_slots * w->n_leaves; i++) pq_column_writer_destroy(w->cols[i]);
+    pq_free(w->alloc, w->cols);
+    pq_free(w->alloc, w->rgs);
+    pq_buf_reset(&w->ci_blob);
+    pq_buf_reset(&w->oi_blob);
+    pq_sink_abort(w->sink);
+    pq_schema_map_reset(&w->map);
+    pq_schema_reset(&w->schema);
+    pq_arena_reset(&w->arena);
+    pq_free(w->alloc, w);
+}
+
+/* Configure every leaf (column options resolved) and copy its kv metadata. */
+static pq_status create_columns(pq_writer *w, const pq_writer_options *o, pq_error *err)
+{
+    size_t n = (size_t)w->n_leaves;
+    w->cfgs = (pq_column_writer_config *)pq_arena_alloc(&w->arena, n * sizeof *w->cfgs, 8);
+    w->leaf_opts = (wr_leaf_opts *)pq_arena_alloc(&w->arena, n * sizeof *w->leaf_opts, 8);
+    if (!w->cfgs || !w->leaf_opts) return PQ_NOMEM(err);
+    w->version = o->page_version == 2 ? 2 : 1;
+    for (size_t i = 0; i < n; i++) {
+        const pq_leaf *lf = &w->map.leaves[i];
+        const pq_column_options *co = leaf_option(o, lf->path);
+        pq_column_writer_config c;
+        memset(&c, 0, sizeof c);
+        c.physical = lf->physical;
+        c.type_length = lf->type_length;
+        c.max_def = lf->max_def;
+        c.max_rep = lf->max_rep;
+        c.order = pq_stat_order_of(lf->physical, &lf->field->type);
+        c.codec = o->codec;
+        c.compression_level = o->compression_level;
+        c.page_version = o->page_version;
+        c.page_size = o->page_size;
+        c.dictionary = co && co->dictionary >= 0 ? co->dictionary == 1 : o->dictionary;
+        c.dictionary_size_limit = o->dictionary_size_limit;
+        pq_encoding req = co && co->encoding != PQ_ENC_DEFAULT ? co->encoding : o->encoding;
+        c.value_encoding = resolve_encoding(req, lf->physical, o->page_version);
+        if (c.value_encoding != PQ_ENC_PLAIN) w->version = 2;
+        c.write_crc = o->write_crc;
+        c.write_statistics = o->write_statistics;
+        c.write_page_index = o->write_page_index;
+        w->cfgs[i] = c;
+        w->leaf_opts[i].kv = NULL;
+        w->leaf_opts[i].n_kv = 0;
+        if (co) PQ_TRY(copy_kv(&w->arena, co->kv, co->n_kv, &w->leaf_opts[i].kv, &w->leaf_opts[i].n_kv, err));
+    }
+    for (size_t k = 0; k < o->n_columns; k++) {
+        bool used = false;
+        for (size_t i = 0; i < n && !used; i++) used = path_matches(o->columns[k].path, w->map.leaves[i].path);
+        if (!used)
+            return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "column option '%s' matches no column", o->columns[k].path);
+    }
+    return PQ_OK;
+}
+
+static pq_status create_workers(pq_writer *w, int threads, pq_error *err)
+{
+    if (threads == 0) {
+        long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = ncpu > 0 ? (int)(ncpu < PQ_MAX_THREADS ? ncpu : PQ_MAX_THREADS) : 1;
+    }
+    if (threads > PQ_MAX_THREADS) threads = PQ_MAX_THREADS;
+    if ((int64_t)threads > w->n_leaves) threads = (int)w->n_leaves;
+    w->workers = (wr_worker *)pq_calloc(w->alloc, (size_t)threads, sizeof(wr_worker));
+    if (!w->workers) return PQ_NOMEM(err);
+    for (int i = 0; i < threads; i++) {
+        pq_leaf_batch_init(&w->workers[i].batch, w->alloc);
+        w->n_scratch = i + 1;
+        PQ_TRY(pq_cw_scratch_init(&w->workers[i].scratch, w->alloc, err));
+    }
+    PQ_TRY(pool_start(w, threads - 1, err));
+    /* workers without a thread behind them are never used */
+    w->n_workers = w->pool.n_threads + 1;
+    return PQ_OK;
+}
+
+/* Decide how many row groups one job may encode (enough work items for the
+ * workers: about 3 per worker, when a write spans several row groups) and
+ * create that many sets of column writers. */
+static pq_status create_slots(pq_writer *w, pq_error *err)
+{
+    int64_t want = ((int64_t)3 * w->n_workers + w->n_leaves - 1) / w->n_leaves;
+    if (w->n_workers == 1) want = 1;
+    w->n_slots = (int)(want < 1 ? 1 : want > PQ_MAX_SLOTS ? PQ_MAX_SLOTS : want);
+    size_t n = (size_t)w->n_slots * (size_t)w->n_leaves;
+    w->cols = (pq_column_writer **)pq_calloc(w->alloc, n, sizeof *w->cols);
+    if (!w->cols) {
+        w->n_slots = 0;
+        return PQ_NOMEM(err);
+    }
+    for (size_t i = 0; i < n; i++)
+        PQ_TRY(pq_column_writer_create(&w->cols[i], &w->cfgs[i % (size_t)w->n_leaves], w->alloc, err));
+    return PQ_OK;
+}
+
+static pq_status writer_setup(pq_writer *w, const pq_schema *schema, const pq_writer_options *o, pq_error *err)
+{
+    PQ_TRY(check_options(o, err));
+    if (!schema) return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected a schema, found NULL");
+    PQ_TRY(pq_schema_map_from_schema(schema, w->alloc, &w->map, err));
+    /* The map renames nested parts ("element", "key_value"...): tables are
+     * checked against the caller's own names. */
+    pq_schema src = *schema;
+    src.alloc = w->alloc; /* copy with the writer's allocator */
+    PQ_TRY(pq_schema_copy(&w->schema, &src, err));
+    w->n_leaves = w->map.n_leaves;
+    if (w->n_leaves == 0) return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected a schema with columns, found none");
+    w->row_group_size = o->row_group_size;
+    PQ_TRY(copy_kv(&w->arena, o->kv, o->n_kv, &w->kv, &w->n_kv, err));
+    const char *cb = o->created_by ? o->created_by : "parquant version " PQ_VERSION_STRING;
+    w->created_by = pq_arena_strndup(&w->arena, cb, strlen(cb));
+    if (!w->created_by) return PQ_NOMEM(err);
+    PQ_TRY(create_columns(w, o, err));
+    PQ_TRY(create_workers(w, o->threads, err));
+    return create_slots(w, err);
+}
+
+/* Create a writer; the sink is opened by the caller. */
+static pq_status writer_create(pq_writer **out, const pq_schema *schema, const pq_writer_options *opts,
+                               pq_error *err)
+{
+    *out = NULL;
+    pq_writer_options defaults;
+    if (!opts) {
+        pq_writer_options_init(&defaults);
+        opts = &defaults;
+    }
+    pq_writer *w = (pq_writer *)pq_calloc(opts->alloc, 1, sizeof *w);
+    if (!w) return PQ_NOMEM(err);
+    w->alloc = opts->alloc;
+    pq_schema_init(&w->schema, w->alloc);
+    pq_arena_init(&w->arena, w->alloc);
+    pq_buf_init(&w->ci_blob, w->alloc);
+    pq_buf_init(&w->oi_blob, w->alloc);
+    pq_status st = writer_setup(w, schema, opts, err);
+    if (st) {
+        writer_free(w);
+        return st;
+    }
+    *out = w;
+    return PQ_OK;
+}
+
+pq_status pq_writer_open(pq_writer **out, const char *path, const pq_schema *schema, const pq_writer_options *opts,
+                         pq_error *err)
+{
+    if (!out) return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected an output pointer, found NULL");
+    pq_writer *w;
+    PQ_TRY(writer_create(&w, schema, opts, err));
+    pq_status st = pq_sink_open_file(&w->sink, path, w->alloc, err);
+    if (st == PQ_OK) st = pq_sink_write(w->sink, "PAR1", 4, err);
+    if (st) {
+        writer_free(w);
+        return st;
+    }
+    *out = w;
+    return PQ_OK;
+}
+
+pq_status pq_writer_open_memory(pq_writer **out, const pq_schema *schema, const pq_writer_options *opts,
+                                pq_error *err)
+{
+    if (!out) return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected an output pointer, found NULL");
+    pq_writer *w;
+    PQ_TRY(writer_create(&w, schema, opts, err));
+    w->memory = true;
+    pq_status st = pq_sink_open_memory(&w->sink, w->alloc, err);
+    if (st == PQ_OK) st = pq_sink_write(w->sink, "PAR1", 4, err);
+    if (st) {
+        writer_free(w);
+        return st;
+    }
+    *out = w;
+    return PQ_OK;
+}
+
+/* ------------------------------------------------------------ validation */
+
+static bool type_same(const pq_type *a, const pq_type *b)
+{
+    if (a->kind != b->kind) return false;
+    switch (a->kind) {
+    case PQ_KIND_INT: return a->bit_width == b->bit_width && a->is_signed == b->is_signed;
+    case PQ_KIND_TIME: return a->unit == b->unit && a->utc == b->utc;
+    case PQ_KIND_TIMESTAMP: return a->unit == b->unit && a->utc == b->utc && a->from_int96 == b->from_int96;
+    case PQ_KIND_DECIMAL: return a->precision == b->precision && a->scale == b->scale;
+    case PQ_KIND_FIXED: return a->byte_width == b->byte_width;
+    default: return true;
+    }
+}
+
+/* Compare field `got` of the table with the writer's `want`; `path` holds
+ * the dotted path of the parent (plen bytes). */
+static pq_status check_field(const pq_field *want, const pq_field *got, char *path, size_t cap, size_t plen,
+                             pq_error *err)
+{
+    int w = snprintf(path + plen, cap - plen, "%s%s", plen ? "." : "", want->name);
+    size_t len = w < 0 ? plen : (plen + (size_t)w < cap ? plen + (size_t)w : cap - 1);
+    if (strcmp(want->name, got->name) != 0)
+        return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "field '%s': expected this name, found '%s'", path, got->name);
+    if (!type_same(&want->type, &got->type) || want->n_children != got->n_children) {
+        char a[64], b[64];
+        return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "field '%s': expected type %s, found %s", path,
+                       pq_type_name(&want->type, a, sizeof a), pq_type_name(&got->type, b, sizeof b));
+    }
+    /* NULL columns are written OPTIONAL whatever they say */
+    if (want->nullable != got->nullable && want->type.kind != PQ_KIND_NULL)
+        return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "field '%s': expected %s, found %s", path,
+                       want->nullable ? "nullable" : "not nullable", got->nullable ? "nullable" : "not nullable");
+    for (int64_t i = 0; i < want->n_children; i++)
+        PQ_TRY(check_field(&want->children[i], &got->children[i], path, cap, len, err));
+    path[plen] = 0;
+    return PQ_OK;
+}
+
+/* Nulls that matter: a NULL column holds nothing but nulls and is always
+ * written OPTIONAL, so it never violates. */
+static bool array_has_nulls(const pq_field *f, const pq_array *a)
+{
+    if (f->type.kind == PQ_KIND_NULL) return false;
+    return a->validity && a->null_count > 0;
+}
+
+/* True when some non-nullable field at or below f holds a null slot
+ * (reachable or not): only then is a scan needed. */
+static bool may_violate(const pq_field *f, const pq_array *a)
+{
+    if (!f->nullable && array_has_nulls(f, a)) return true;
+    for (int64_t i = 0; i < f->n_children && i < a->n_children; i++)
+        if (may_violate(&f->children[i], &a->children[i])) return true;
+    return false;
+}
+
+/* Largest i in [lo, hi) with off[i] <= x. */
+static int64_t owner_slot(const int64_t *off, int64_t lo, int64_t hi, int64_t x)
+{
+    while (hi - lo > 1) {
+        int64_t mid = lo + (hi - lo) / 2;
+        if (off[mid] <= x) lo = mid;
+        else hi = mid;
+    }
+    return lo;
+}
+
+static bool find_bad_null(const pq_field *f, const pq_array *a, int64_t lo, int64_t hi, int64_t *slot,
+                          const pq_field **bad);
+
+/* Search child c of f over the children of the valid slots of a in
+ * [lo, hi); *slot receives the slot of `a` that holds the violation. */
+static bool child_bad_null(const pq_field *f, const pq_array *a, int64_t c, int64_t lo, int64_t hi, int64_t *slot,
+                           const pq_field **bad)
+{
+    const pq_field *cf = &f->children[c];
+    const pq_array *ca = &a->children[c];
+    bool listy = f->type.kind == PQ_KIND_LIST || f->type.kind == PQ_KIND_MAP;
+    bool all_valid = !a->validity || a->null_count == 0;
+    int64_t s = lo;
+    while (s < hi) {
+        while (s < hi && !all_valid && !pq_bit_get(a->validity, s)) s++;
+        int64_t e = s;
+        while (e < hi && (all_valid || pq_bit_get(a->validity, e))) e++;
+        if (s >= e) break;
+        int64_t cs = listy ? a->offsets[s] : s, ce = listy ? a->offsets[e] : e, cslot;
+        if (find_bad_null(cf, ca, cs, ce, &cslot, bad)) {
+            *slot = listy ? owner_slot(a->offsets, s, e, cslot) : cslot;
+            return true;
+        }
+        s = e;
+    }
+    return false;
+}
+
+/* Lowest slot in [lo, hi) of a (every slot reachable through valid
+ * ancestors) that is, or holds below it, a null in a non-nullable field. */
+static bool find_bad_null(const pq_field *f, const pq_array *a, int64_t lo, int64_t hi, int64_t *slot,
+                          const pq_field **bad)
+{
+    if (lo >= hi || !may_violate(f, a)) return false;
+    int64_t best = -1;
+    if (!f->nullable && array_has_nulls(f, a)) {
+        for (int64_t i = lo; i < hi; i++)
+            if (!pq_bit_get(a->validity, i)) {
+                best = i;
+                *bad = f;
+                break;
+            }
+    }
+    if (f->type.kind != PQ_KIND_NULL)
+        for (int64_t c = 0; c < f->n_children && c < a->n_children; c++) {
+            int64_t s;
+            const pq_field *b = NULL;
+            if (child_bad_null(f, a, c, lo, best >= 0 ? best : hi, &s, &b) && (best < 0 || s < best)) {
+                best = s;
+                *bad = b;
+            }
+        }
+    if (best < 0) return false;
+    *slot = best;
+    return true;
+}
+
+/* The table must have the writer's schema, consistent lengths and no null
+ * in a non-nullable field. */
+static pq_status validate_table(const pq_writer *w, const pq_table *t, pq_error *err)
+{
+    const pq_schema *s = &w->schema;
+    if (t->schema.n_fields != s->n_fields)
+        return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected a table of %lld fields, found %lld", (long long)s->n_fields,
+                       (long long)t->schema.n_fields);
+    if (t->num_rows < 0) return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected num_rows >= 0, found %lld", (long long)t->num_rows);
+    char path[256];
+    for (int64_t i = 0; i < s->n_fields; i++) {
+        path[0] = 0;
+        PQ_TRY(check_field(&s->fields[i], &t->schema.fields[i], path, sizeof path, 0, err));
+        if (t->columns[i].length != t->num_rows)
+            return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "field '%s': expected %lld rows, found %lld", s->fields[i].name,
+                           (long long)t->num_rows, (long long)t->columns[i].length);
+        int64_t row;
+        const pq_field *bad = NULL;
+        if (find_bad_null(&s->fields[i], &t->columns[i], 0, t->num_rows, &row, &bad))
+            return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "field '%s': null at row %lld in non-nullable field '%s'",
+                           s->fields[i].name, (long long)row, bad->name);
+    }
+    return PQ_OK;
+}
+
+/* ------------------------------------------------------------ row groups */
+
+/* Write the finished chunks of the row group of `rows` rows in `slot`,
+ * record its metadata and reset the slot's column writers. */
+static pq_status emit_row_group(pq_writer *w, int slot, int64_t rows, pq_error *err)
+{
+    if (w->n_rgs == w->cap_rgs) {
+        int32_t cap = w->cap_rgs ? w->cap_rgs * 2 : 8;
+        if (w->cap_rgs > INT32_MAX / 2) return PQ_FAIL(err, PQ_ERR_LIMIT, "too many row groups");
+        pq_row_group_meta *p = (pq_row_group_meta *)pq_realloc(w->alloc, w->rgs, (size_t)cap * sizeof *p);
+        if (!p) return PQ_NOMEM(err);
+        w->rgs = p;
+        w->cap_rgs = cap;
+    }
+    pq_row_group_meta *rg = &w->rgs[w->n_rgs];
+    memset(rg, 0, sizeof *rg);
+    rg->columns = (pq_column_chunk *)pq_arena_alloc(&w->arena, (size_t)w->n_leaves * sizeof(pq_column_chunk), 8);
+    if (!rg->columns) return PQ_NOMEM(err);
+    int64_t start = pq_sink_offset(w->sink), unc = 0, comp = 0;
+    for (int64_t i = 0; i < w->n_leaves; i++) {
+        pq_column_writer *cw = w->cols[(int64_t)slot * w->n_leaves + i];
+        pq_column_chunk *cc = &rg->columns[i];
+        const pq_leaf *lf = &w->map.leaves[i];
+        int64_t off = pq_sink_offset(w->sink);
+        PQ_TRY(pq_column_writer_emit(cw, w->sink, err));
+        PQ_TRY(pq_column_writer_describe(cw, off, &w->arena, &cc->meta_data, err));
+        cc->has_meta_data = true;
+        cc->file_offset = off;
+        cc->meta_data.path_in_schema = lf->path_parts;
+        cc->meta_data.n_path = lf->n_path;
+        cc->meta_data.kv = w->leaf_opts[i].kv;
+        cc->meta_data.n_kv = w->leaf_opts[i].n_kv;
+        unc += cc->meta_data.total_uncompressed_size;
+        comp += cc->meta_data.total_compressed_size;
+        size_t ci0 = w->ci_blob.len, oi0 = w->oi_blob.len;
+        bool has_ci;
+        PQ_TRY(pq_column_writer_page_index(cw, off, &w->ci_blob, &has_ci, &w->oi_blob, err));
+        if (w->ci_blob.len - ci0 > INT32_MAX || w->oi_blob.len - oi0 > INT32_MAX)
+            return PQ_FAIL(err, PQ_ERR_LIMIT, "page index larger than 2 GiB");
+        cc->has_column_index = has_ci;
+        cc->column_index_offset = (int64_t)ci0;
+        cc->column_index_length = (int32_t)(w->ci_blob.len - ci0);
+        cc->has_offset_index = w->oi_blob.len > oi0;
+        cc->offset_index_offset = (int64_t)oi0;
+        cc->offset_index_length = (int32_t)(w->oi_blob.len - oi0);
+        pq_column_writer_reset(cw);
+    }
+    rg->n_columns = (int32_t)w->n_leaves;
+    rg->num_rows = rows;
+    rg->total_byte_size = unc;
+    rg->has_file_offset = rg->has_total_compressed_size = true;
+    rg->file_offset = start;
+    rg->total_compressed_size = comp;
+    rg->has_ordinal = w->n_rgs <= INT16_MAX;
+    rg->ordinal = (int16_t)(rg->has_ordinal ? w->n_rgs : 0);
+    w->n_rgs++;
+    w->total_rows += rows;
+    return PQ_OK;
+}
+
+/* Close the open row group (if it has rows). */
+static pq_status flush_row_group(pq_writer *w, pq_error *err)
+{
+    if (w->rg_rows == 0) return PQ_OK;
+    w->job[0] = (wr_segment){NULL, 0, 0, true, w->open_slot};
+    w->n_job = 1;
+    PQ_TRY(run_job(w, err));
+    PQ_TRY(emit_row_group(w, w->open_slot, w->rg_rows, err));
+    w->rg_rows = 0;
+    return PQ_OK;
+}
+
+/* Plan a job from row `pos` of t: the rest of the open row group, then up
+ * to n_slots - 1 further row groups (each in the next slot).  Returns the
+ * row after the job's last. */
+static int64_t plan_job(pq_writer *w, const pq_table *t, int64_t pos)
+{
+    int slot = w->open_slot;
+    w->n_job = 0;
+    do {
+        int64_t room = w->row_group_size - (w->n_job == 0 ? w->rg_rows : 0);
+        int64_t take = t->num_rows - pos < room ? t->num_rows - pos : room;
+        w->job[w->n_job++] = (wr_segment){t, pos, take, take == room, slot};
+        pos += take;
+        slot = (slot + 1) % w->n_slots;
+    } while (w->n_job < w->n_slots && pos < t->num_rows && w->job[w->n_job - 1].finish);
+    return pos;
+}
+
+static pq_status write_rows(pq_writer *w, const pq_table *t, pq_error *err)
+{
+    PQ_TRY(validate_table(w, t, err));
+    int64_t pos = 0;
+    while (pos < t->num_rows) {
+        pos = plan_job(w, t, pos);
+        pq_status st = run_job(w, err);
+        PQ_TRY(st);
+        /* emit the completed row groups in order; an incomplete last one stays open */
+        for (int i = 0; i < w->n_job; i++) {
+            const wr_segment *sg = &w->job[i];
+            int64_t rows = (i == 0 ? w->rg_rows : 0) + sg->rows;
+            if (sg->finish) {
+                PQ_TRY(emit_row_group(w, sg->slot, rows, err));
+                w->rg_rows = 0;
+            } else {
+                w->rg_rows = rows;
+                w->open_slot = sg->slot;
+            }
+        }
+        if (w->job[w->n_job - 1].finish) w->open_slot = 0; /* every slot is empty again */
+    }
+    return PQ_OK;
+}
+
+pq_status pq_writer_write(pq_writer *w, const pq_table *t, pq_error *err)
+{
+    if (!w || !t) return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected a writer and a table, found NULL");
+    if (w->failed) return PQ_FAIL(err, PQ_ERR_STATE, "writer unusable after an earlier failure");
+    pq_status st = write_rows(w, t, err);
+    if (st) w->failed = true;
+    return st;
+}
+
+pq_status pq_writer_flush(pq_writer *w, pq_error *err)
+{
+    if (!w) return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected a writer, found NULL");
+    if (w->failed) return PQ_FAIL(err, PQ_ERR_STATE, "writer unusable after an earlier failure");
+    pq_status st = flush_row_group(w, err);
+    if (st) w->failed = true;
+    return st;
+}
+
+/* ------------------------------------------------------------ footer */
+
+/* Write the page index blobs and make the chunks' offsets absolute. */
+static pq_status write_page_indexes(pq_writer *w, pq_error *err)
+{
+    int64_t ci_base = pq_sink_offset(w->sink);
+    PQ_TRY(pq_sink_write(w->sink, w->ci_blob.data, w->ci_blob.len, err));
+    int64_t oi_base = pq_sink_offset(w->sink);
+    PQ_TRY(pq_sink_write(w->sink, w->oi_blob.data, w->oi_blob.len, err));
+    for (int32_t r = 0; r < w->n_rgs; r++)
+        for (int32_t c = 0; c < w->rgs[r].n_columns; c++) {
+            pq_column_chunk *cc = &w->rgs[r].columns[c];
+            if (cc->has_column_index) cc->column_index_offset += ci_base;
+            else cc->column_index_offset = cc->column_index_length = 0;
+            if (cc->has_offset_index) cc->offset_index_offset += oi_base;
+            else cc->offset_index_offset = cc->offset_index_length = 0;
+        }
+    return PQ_OK;
+}
+
+static pq_status write_footer(pq_writer *w, pq_error *err)
+{
+    pq_file_metadata m;
+    memset(&m, 0, sizeof m);
+    m.version = w->version;
+    m.schema = w->map.elements;
+    m.n_schema = w->map.n_elements;
+    m.num_rows = w->total_rows;
+    m.row_groups = w->rgs;
+    m.n_row_groups = w->n_rgs;
+    m.kv = w->kv;
+    m.n_kv = w->n_kv;
+    m.created_by = w->created_by;
+    m.column_orders = (int32_t *)pq_arena_alloc(&w->arena, (size_t)w->n_leaves * sizeof(int32_t), 8);
+    if (!m.column_orders) return PQ_NOMEM(err);
+    for (int64_t i = 0; i < w->n_leaves; i++) m.column_orders[i] = 1; /* TYPE_DEFINED_ORDER */
+    m.n_column_orders = (int32_t)w->n_leaves;
+    pq_buf footer;
+    pq_buf_init(&footer, w->alloc);
+    pq_status st = pq_meta_encode_file(&m, &footer, err);
+    if (st == PQ_OK && footer.len > UINT32_MAX)
+        st = PQ_FAIL(err, PQ_ERR_LIMIT, "footer of %zu bytes exceeds 4 GiB", footer.len);
+    if (st == PQ_OK) {
+        uint8_t tail[8];
+        pq_store_u32le(tail, (uint32_t)footer.len);
+        memcpy(tail + 4, "PAR1", 4);
+        st = pq_sink_write(w->sink, footer.data, footer.len, err);
+        if (st == PQ_OK) st = pq_sink_write(w->sink, tail, 8, err);
+    }
+    pq_buf_reset(&footer);
+    return st;
+}
+
+/* Everything after the last write: last row group, indexes, footer. */
+static pq_status finish_file(pq_writer *w, pq_error *err)
+{
+    if (w->failed) return PQ_FAIL(err, PQ_ERR_STATE, "writer unusable after an earlier failure; file discarded");
+    PQ_TRY(flush_row_group(w, err));
+    PQ_TRY(write_page_indexes(w, err));
+    return write_footer(w, err);
+}
+
+pq_status pq_writer_close(pq_writer *w, pq_error *err)
+{
+    if (!w) return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected a writer, found NULL");
+    pq_status st = w->memory ? PQ_FAIL(err, PQ_ERR_STATE, "in-memory writer: use pq_writer_close_memory")
+                             : finish_file(w, err);
+    if (st == PQ_OK) {
+        pq_sink *s = w->sink;
+        w->sink = NULL;
+        st = pq_sink_close(s, err);
+    }
+    writer_free(w); /* aborts the sink when still open: removes the temporary file */
+    return st;
+}
+
+pq_status pq_writer_close_memory(pq_writer *w, uint8_t **out_data, size_t *out_len, pq_error *err)
+{
+    if (out_data) *out_data = NULL;
+    if (out_len) *out_len = 0;
+    if (!w || !out_data || !out_len) {
+        pq_writer_abort(w);
+        return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected a writer and output pointers, found NULL");
+    }
+    pq_status st = !w->memory ? PQ_FAIL(err, PQ_ERR_STATE, "file writer: use pq_writer_close") : finish_file(w, err);
+    if (st == PQ_OK) {
+        pq_sink *s = w->sink;
+        w->sink = NULL;
+        st = pq_sink_close_memory(s, out_data, out_len, err);
+    }
+    writer_free(w);
+    return st;
+}
+
+void pq_writer_abort(pq_writer *w)
+{
+    if (!w) return;
+    writer_free(w);
+}

@@ -1,0 +1,1618 @@
+/* SPDX-License-Identifier: Apache-2.0
+ *
+ * tests/parquet/test_reader.c - the Parquet reader (parquet/reader.c) and
+ * the column chunk reader (parquet/column_reader.c).
+ *
+ *  - corpus: every file of parquet-testing data/ (and geospatial/) opens and
+ *    reads, with its expected outcome; the canonical rows of the core files
+ *    hash to what DuckDB 1.5.6 produces (FNV-1a 64 over the canon v1 lines of
+ *    ../shared/peers pq-dump.mjs --engine duckdb); alltypes_plain, the delta_*
+ *    files (against their *_expect.csv, value by value), nested_lists and
+ *    nullable.impala checked row by row;
+ *  - checksums: the two corrupt-checksum files fail with PQ_ERR_CHECKSUM and a
+ *    full error location when verify_crc is on, and read without it;
+ *  - bad_data/: every file ends in its expected clean status;
+ *  - damage: truncated copies at every length, every single-byte change of
+ *    small files, and hand-built files (pages encoded here with the metadata
+ *    and encoding units) with each kind of page-level fault;
+ *  - out of memory at every allocation of open + read, with no leak;
+ *  - projection, page indexes, argument errors, threads 1 vs 4 equal.
+ */
+#include "parquant/parquet.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "harness.h"
+#include "parquet/codec.h"
+#include "parquet/encoding.h"
+#include "parquet/metadata.h"
+#include "table/canon.h"
+
+#ifndef PQ_SHARED_DIR
+#define PQ_SHARED_DIR "/work/shared"
+#endif
+#define DATA_DIR PQ_SHARED_DIR "/parquet-testing/data"
+#define BAD_DIR PQ_SHARED_DIR "/parquet-testing/bad_data"
+
+/* ================================================================ helpers */
+
+/* Open `path` (or `mem` when not NULL), read every row group, close.
+ * *rows receives the rows read; the first failure is returned. */
+static pq_status read_whole(const char *path, const uint8_t *mem, size_t len, const pq_reader_options *o,
+                            int64_t *rows, pq_error *err)
+{
+    pq_reader *r = NULL;
+    pq_status s = mem || !path ? pq_reader_open_memory(&r, mem, len, path, o, err) : pq_reader_open(&r, path, o, err);
+    if (rows) *rows = 0;
+    if (s != PQ_OK) return s;
+    for (int64_t g = 0; s == PQ_OK && g < pq_reader_num_row_groups(r); g++) {
+        pq_table t;
+        s = pq_reader_read_row_group(r, g, &t, err);
+        if (s == PQ_OK && rows) *rows += t.num_rows;
+        pq_table_reset(&t);
+    }
+    pq_reader_close(r);
+    return s;
+}
+
+static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
+{
+    const uint8_t *b = (const uint8_t *)p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= UINT64_C(0x100000001b3);
+    }
+    return h;
+}
+
+/* Canonical rows of a whole file: hash of "line\n" for every row, row count.
+ * `first`, when not NULL, receives the lines (newline-separated). */
+static pq_status canon_file(const char *path, const pq_reader_options *o, uint64_t *hash, int64_t *rows,
+                            pq_buf *lines, pq_error *err)
+{
+    pq_reader *r;
+    PQ_TRY(pq_reader_open(&r, path, o, err));
+    pq_buf line;
+    pq_buf_init(&line, NULL);
+    pq_status s = PQ_OK;
+    *hash = UINT64_C(0xcbf29ce484222325);
+    *rows = 0;
+    for (int64_t g = 0; s == PQ_OK && g < pq_reader_num_row_groups(r); g++) {
+        pq_table t;
+        s = pq_reader_read_row_group(r, g, &t, err);
+        for (int64_t i = 0; s == PQ_OK && i < t.num_rows; i++) {
+            line.len = 0;
+            s = pq_canon_row(&t, i, &line, err);
+            if (s == PQ_OK) s = pq_buf_push(&line, '\n', err);
+            if (s == PQ_OK) *hash = fnv1a(*hash, line.data, line.len);
+            if (s == PQ_OK && lines) s = pq_buf_append(lines, line.data, line.len, err);
+            (*rows)++;
+        }
+        pq_table_reset(&t);
+    }
+    pq_buf_reset(&line);
+    pq_reader_close(r);
+    return s;
+}
+
+static pq_reader_options opts_threads(int threads, bool crc)
+{
+    pq_reader_options o;
+    pq_reader_options_init(&o);
+    o.threads = threads;
+    o.verify_crc = crc;
+    return o;
+}
+
+static int32_t i32_at(const pq_array *a, int64_t i)
+{
+    int32_t v;
+    memcpy(&v, a->values + i * 4, 4);
+    return v;
+}
+
+static int64_t int_at(const pq_array *a, int64_t i)
+{
+    switch (a->type.bit_width) {
+    case 8: return a->type.is_signed ? (int8_t)a->values[i] : a->values[i];
+    case 16: {
+        uint16_t v;
+        memcpy(&v, a->values + i * 2, 2);
+        return a->type.is_signed ? (int16_t)v : v;
+    }
+    case 32: {
+        uint32_t v;
+        memcpy(&v, a->values + i * 4, 4);
+        return a->type.is_signed ? (int64_t)(int32_t)v : (int64_t)v;
+    }
+    default: {
+        int64_t v;
+        memcpy(&v, a->values + i * 8, 8);
+        return v;
+    }
+    }
+}
+
+/* ================================================================ options */
+
+TEST(options_defaults)
+{
+    pq_reader_options o;
+    memset(&o, 0x5a, sizeof o);
+    pq_reader_options_init(&o);
+    CHECK(o.alloc == NULL);
+    CHECK(o.verify_crc);
+    CHECK_EQ_I64(o.threads, 0);
+    CHECK_EQ_I64(o.limits.max_footer_bytes, 256 << 20);
+    CHECK_EQ_I64(o.limits.max_page_bytes, (int64_t)1 << 30);
+    CHECK_EQ_I64(o.limits.max_nesting_depth, 64);
+    CHECK_EQ_I64(o.limits.max_columns, 100000);
+}
+
+TEST(options_invalid)
+{
+    pq_reader_options o = opts_threads(-1, true);
+    pq_reader *r = (pq_reader *)&o;
+    pq_error err;
+    CHECK_STATUS(pq_reader_open(&r, DATA_DIR "/alltypes_plain.parquet", &o, &err), PQ_ERR_INVALID_ARG);
+    CHECK(r == NULL);
+    CHECK_EQ_STR(err.path, DATA_DIR "/alltypes_plain.parquet");
+    o = opts_threads(1, true);
+    o.limits.max_page_bytes = 0;
+    CHECK_STATUS(pq_reader_open(&r, DATA_DIR "/alltypes_plain.parquet", &o, &err), PQ_ERR_INVALID_ARG);
+}
+
+/* ================================================================ corpus */
+
+/* Expected outcome of a corpus file. */
+enum {
+    X_OK,          /* must read (values checked elsewhere for the core set) */
+    X_CRC,         /* PQ_ERR_CHECKSUM with verify_crc, OK without */
+    X_CLEAN,       /* peers disagree or refuse: any status but a crash */
+    X_REFUSE,      /* must not be PQ_OK */
+};
+
+typedef struct corpus_file {
+    const char *name;
+    int expect;
+} corpus_file;
+
+/* Every file of data/ and bad_data/; a file found on disk but missing here fails the test. */
+static const corpus_file corpus[] = {
+    {"alltypes_dictionary.parquet", X_OK}, {"alltypes_plain.parquet", X_OK},
+    {"alltypes_plain.snappy.parquet", X_OK}, {"alltypes_tiny_pages.parquet", X_OK},
+    {"alltypes_tiny_pages_plain.parquet", X_OK}, {"binary.parquet", X_OK},
+    {"binary_truncated_min_max.parquet", X_OK}, {"byte_array_decimal.parquet", X_OK},
+    {"byte_stream_split.zstd.parquet", X_OK}, {"byte_stream_split_extended.gzip.parquet", X_OK},
+    {"column_chunk_key_value_metadata.parquet", X_OK}, {"concatenated_gzip_members.parquet", X_OK},
+    {"data_index_bloom_encoding_stats.parquet", X_OK}, {"data_index_bloom_encoding_with_length.parquet", X_OK},
+    {"datapage_v1-corrupt-checksum.parquet", X_CRC}, {"datapage_v1-snappy-compressed-checksum.parquet", X_OK},
+    {"datapage_v1-uncompressed-checksum.parquet", X_OK}, {"datapage_v2.snappy.parquet", X_OK},
+    {"datapage_v2_empty_datapage.snappy.parquet", X_OK}, {"delta_binary_packed.parquet", X_OK},
+    {"delta_byte_array.parquet", X_OK}, {"delta_encoding_optional_column.parquet", X_OK},
+    {"delta_encoding_required_column.parquet", X_OK}, {"delta_length_byte_array.parquet", X_OK},
+    {"dict-page-offset-zero.parquet", X_OK}, {"fixed_length_byte_array.parquet", X_OK},
+    {"fixed_length_decimal.parquet", X_OK}, {"fixed_length_decimal_legacy.parquet", X_OK},
+    {"float16_nonzeros_and_nans.parquet", X_OK}, {"float16_zeros_and_nans.parquet", X_OK},
+    {"floating_orders_nan_count.parquet", X_OK}, {"geospatial/crs-arbitrary-value.parquet", X_OK},
+    {"geospatial/crs-default.parquet", X_OK}, {"geospatial/crs-geography.parquet", X_OK},
+    {"geospatial/crs-projjson.parquet", X_OK}, {"geospatial/crs-srid.parquet", X_OK},
+    {"geospatial/geography-lines.parquet", X_OK}, {"geospatial/geography-points.parquet", X_OK},
+    {"geospatial/geography-polygons.parquet", X_OK}, {"geospatial/geospatial-with-nan.parquet", X_OK},
+    {"geospatial/geospatial.parquet", X_OK}, {"hadoop_lz4_compressed.parquet", X_OK},
+    {"hadoop_lz4_compressed_larger.parquet", X_OK}, {"incorrect_map_schema.parquet", X_OK},
+    {"int32_decimal.parquet", X_OK}, {"int32_with_null_pages.parquet", X_OK},
+    {"int64_decimal.parquet", X_OK}, {"int96_from_spark.parquet", X_OK},
+    {"large_string_map.brotli.parquet", X_CLEAN}, {"list_columns.parquet", X_OK},
+    {"lz4_raw_compressed.parquet", X_OK}, {"lz4_raw_compressed_larger.parquet", X_OK},
+    {"map_no_value.parquet", X_CLEAN}, {"nan_in_stats.parquet", X_OK},
+    {"nation.dict-malformed.parquet", X_CLEAN}, {"nested_lists.snappy.parquet", X_OK},
+    {"nested_maps.snappy.parquet", X_OK}, {"nested_structs.rust.parquet", X_OK},
+    {"non_hadoop_lz4_compressed.parquet", X_OK}, {"nonnullable.impala.parquet", X_OK},
+    {"null_list.parquet", X_OK}, {"nullable.impala.parquet", X_OK},
+    {"nulls.snappy.parquet", X_OK}, {"old_list_structure.parquet", X_OK},
+    {"overflow_i16_page_cnt.parquet", X_OK}, {"page_v2_empty_compressed.parquet", X_OK},
+    {"plain-dict-uncompressed-checksum.parquet", X_OK}, {"repeated_no_annotation.parquet", X_OK},
+    {"repeated_primitive_no_list.parquet", X_OK}, {"rle-dict-snappy-checksum.parquet", X_OK},
+    {"rle-dict-uncompressed-corrupt-checksum.parquet", X_CRC}, {"rle_boolean_encoding.parquet", X_OK},
+    {"single_nan.parquet", X_OK}, {"sort_columns.parquet", X_OK},
+    {"unknown-logical-type.parquet", X_OK},
+    /* Parquet Modular Encryption: no keys, so never readable. */
+    {"encrypt_columns_and_footer.parquet.encrypted", X_REFUSE},
+    {"encrypt_columns_and_footer_aad.parquet.encrypted", X_REFUSE},
+    {"encrypt_columns_and_footer_bloom_filter.parquet.encrypted", X_REFUSE},
+    {"encrypt_columns_and_footer_ctr.parquet.encrypted", X_REFUSE},
+    {"encrypt_columns_and_footer_disable_aad_storage.parquet.encrypted", X_REFUSE},
+    {"encrypt_columns_plaintext_footer.parquet.encrypted", X_REFUSE},
+    {"external_key_material_java.parquet.encrypted", X_REFUSE},
+    {"uniform_encryption.parquet.encrypted", X_REFUSE},
+};
+
+static const corpus_file *corpus_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof corpus / sizeof corpus[0]; i++)
+        if (strcmp(corpus[i].name, name) == 0) return &corpus[i];
+    return NULL;
+}
+
+/* Read one corpus file and check its outcome. */
+static void check_corpus_file(const char *rel, int expect)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", DATA_DIR, rel);
+    pq_reader_options o = opts_threads(2, true);
+    pq_error err;
+    int64_t rows = 0;
+    if (strstr(rel, "large_string_map")) o.limits.max_page_bytes = 64 << 20; /* > 2 GiB of strings */
+    pq_status s = read_whole(path, NULL, 0, &o, &rows, &err);
+    bool ok = true;
+    switch (expect) {
+    case X_OK: ok = s == PQ_OK; break;
+    case X_CRC: ok = s == PQ_ERR_CHECKSUM; break;
+    case X_REFUSE: ok = s == PQ_ERR_UNSUPPORTED; break;
+    default: ok = s != PQ_ERR_INTERNAL; break;
+    }
+    if (!ok) {
+        char msg[1024];
+        fprintf(stderr, "  %s: status %d: %s\n", rel, (int)s, pq_error_format(&err, msg, sizeof msg));
+    }
+    CHECK(ok);
+    if (s != PQ_OK) CHECK(err.path[0] != 0 && strstr(err.path, rel) != NULL);
+    if (expect == X_CRC) {
+        o.verify_crc = false;
+        CHECK_OK(read_whole(path, NULL, 0, &o, &rows, &err), &err);
+    }
+}
+
+/* Walk a corpus folder: every .parquet / .parquet.encrypted file must be in the table. */
+static int walk_corpus(const char *dir, const char *prefix)
+{
+    char full[512];
+    snprintf(full, sizeof full, "%s%s%s", DATA_DIR, prefix[0] ? "/" : "", prefix);
+    DIR *d = opendir(full);
+    int n = 0;
+    if (!d) return 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        char rel[512], path[1024];
+        struct stat st;
+        snprintf(rel, sizeof rel, "%s%s%s", prefix, prefix[0] ? "/" : "", e->d_name);
+        snprintf(path, sizeof path, "%s/%s", DATA_DIR, rel);
+        if (e->d_name[0] == '.' || stat(path, &st) != 0) continue;
+        if (S_ISDIR(st.st_mode) && strcmp(e->d_name, "geospatial") == 0) {
+            n += walk_corpus(dir, rel);
+            continue;
+        }
+        size_t nl = strlen(e->d_name);
+        bool parquet = (nl > 8 && strcmp(e->d_name + nl - 8, ".parquet") == 0) ||
+                       (nl > 18 && strcmp(e->d_name + nl - 18, ".parquet.encrypted") == 0);
+        if (!parquet) continue;
+        const corpus_file *cf = corpus_find(rel);
+        if (!cf) fprintf(stderr, "  corpus file %s is not in the table\n", rel);
+        CHECK(cf != NULL);
+        check_corpus_file(rel, cf ? cf->expect : X_CLEAN);
+        n++;
+    }
+    closedir(d);
+    return n;
+}
+
+TEST(corpus_every_file)
+{
+    int n = walk_corpus(DATA_DIR, "");
+    CHECK(n >= 75 + 8); /* 75 data files + the encrypted ones */
+}
+
+/* Canonical rows of DuckDB 1.5.6 (canon v1), FNV-1a 64 over "row\n" lines. */
+typedef struct canon_expect {
+    const char *name;
+    int64_t rows;
+    uint64_t hash;
+} canon_expect;
+
+static const canon_expect canon_expected[] = {
+    {"alltypes_dictionary.parquet", 2, UINT64_C(0x3189e7667669314e)},
+    {"alltypes_plain.parquet", 8, UINT64_C(0x2ce7702c529c64d5)},
+    {"alltypes_plain.snappy.parquet", 2, UINT64_C(0x282017d18d18b95e)},
+    {"alltypes_tiny_pages.parquet", 7300, UINT64_C(0x93d9ad50593127db)},
+    {"alltypes_tiny_pages_plain.parquet", 7300, UINT64_C(0x93d9ad50593127db)},
+    {"binary.parquet", 12, UINT64_C(0x9354fd2c77860333)},
+    {"byte_stream_split.zstd.parquet", 300, UINT64_C(0x8726553a7b9b8e07)},
+    {"concatenated_gzip_members.parquet", 513, UINT64_C(0x7c8940ce7cf871c5)},
+    {"datapage_v1-corrupt-checksum.parquet", 5120, UINT64_C(0x08f217f703214b50)},
+    {"datapage_v1-snappy-compressed-checksum.parquet", 5120, UINT64_C(0x558529829178ee75)},
+    {"datapage_v1-uncompressed-checksum.parquet", 5120, UINT64_C(0x558529829178ee75)},
+    {"datapage_v2.snappy.parquet", 5, UINT64_C(0x30ff91c2c08daf56)},
+    {"datapage_v2_empty_datapage.snappy.parquet", 1, UINT64_C(0xa02c43c24f8c3647)},
+    {"delta_binary_packed.parquet", 200, UINT64_C(0x8cf219d70712349e)},
+    {"delta_byte_array.parquet", 1000, UINT64_C(0xa05b197f8a03f53c)},
+    {"delta_encoding_optional_column.parquet", 100, UINT64_C(0x40e34e9a6c07b4f6)},
+    {"delta_encoding_required_column.parquet", 100, UINT64_C(0x701f2b2c9742700e)},
+    {"delta_length_byte_array.parquet", 1000, UINT64_C(0xc7e083ddb1fe97c1)},
+    {"dict-page-offset-zero.parquet", 39, UINT64_C(0x4eeb4df462ab2939)},
+    {"fixed_length_byte_array.parquet", 1000, UINT64_C(0xaad6c7a605851b2f)},
+    {"fixed_length_decimal.parquet", 24, UINT64_C(0x145c9a79a3b8cb0d)},
+    {"fixed_length_decimal_legacy.parquet", 24, UINT64_C(0x145c9a79a3b8cb0d)},
+    {"int32_decimal.parquet", 24, UINT64_C(0x145c9a79a3b8cb0d)},
+    {"int32_with_null_pages.parquet", 1000, UINT64_C(0x64e9e3a24f8c918a)},
+    {"int64_decimal.parquet", 24, UINT64_C(0x145c9a79a3b8cb0d)},
+    {"list_columns.parquet", 3, UINT64_C(0x2d071cf828386692)},
+    {"lz4_raw_compressed.parquet", 4, UINT64_C(0x534f29899e61536f)},
+    {"lz4_raw_compressed_larger.parquet", 10000, UINT64_C(0xb000d5d12b4b4595)},
+    {"nested_lists.snappy.parquet", 3, UINT64_C(0xf113d291b53c7a50)},
+    {"nested_maps.snappy.parquet", 6, UINT64_C(0x7abcd5f14f883790)},
+    {"nested_structs.rust.parquet", 1, UINT64_C(0x536464bb8279e308)},
+    {"nonnullable.impala.parquet", 1, UINT64_C(0x062725de14a1eff3)},
+    {"null_list.parquet", 1, UINT64_C(0xb182a9ce518ffd7e)},
+    {"nullable.impala.parquet", 7, UINT64_C(0xdec22223d7be76c4)},
+    {"nulls.snappy.parquet", 8, UINT64_C(0xcb219c00f35b1bc5)},
+    {"old_list_structure.parquet", 1, UINT64_C(0xde32934c8b1adc98)},
+    {"overflow_i16_page_cnt.parquet", 40000, UINT64_C(0xf4e90b5dd0568525)},
+    {"page_v2_empty_compressed.parquet", 10, UINT64_C(0xd76b83abddaf7dcd)},
+    {"plain-dict-uncompressed-checksum.parquet", 1000, UINT64_C(0xdfb754bebb4b3165)},
+    {"repeated_primitive_no_list.parquet", 4, UINT64_C(0x52e09b79cb9be9f9)},
+    {"rle-dict-snappy-checksum.parquet", 1000, UINT64_C(0x850a06c5c419fb65)},
+    {"rle-dict-uncompressed-corrupt-checksum.parquet", 1000, UINT64_C(0xe82378ae37d3b325)},
+    {"rle_boolean_encoding.parquet", 68, UINT64_C(0xb1c93f4fc40fe535)},
+    {"unknown-logical-type.parquet", 3, UINT64_C(0x1d56ec4c7a75b34e)},
+};
+
+TEST(corpus_canonical_rows)
+{
+    for (size_t i = 0; i < sizeof canon_expected / sizeof canon_expected[0]; i++) {
+        const canon_expect *c = &canon_expected[i];
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", DATA_DIR, c->name);
+        /* DuckDB does not verify CRCs: compare the corrupt files' rows as stored. */
+        pq_reader_options o = opts_threads(2, false);
+        uint64_t h = 0;
+        int64_t rows = 0;
+        pq_error err;
+        pq_status s = canon_file(path, &o, &h, &rows, NULL, &err);
+        CHECK_OK(s, &err);
+        CHECK_EQ_I64(rows, c->rows);
+        if (h != c->hash) fprintf(stderr, "  %s: canonical rows differ from DuckDB's\n", c->name);
+        CHECK(h == c->hash);
+    }
+}
+
+/* Canonical lines of small nested files, as DuckDB prints them. */
+static const char *const nested_lists_rows =
+    "{\"a\":[[[\"a\",\"b\"],[\"c\"]],[null,[\"d\"]]],\"b\":1}\n"
+    "{\"a\":[[[\"a\",\"b\"],[\"c\",\"d\"]],[null,[\"e\"]]],\"b\":1}\n"
+    "{\"a\":[[[\"a\",\"b\"],[\"c\",\"d\"],[\"e\"]],[null,[\"f\"]]],\"b\":1}\n";
+
+static const char *const nullable_impala_rows =
+    "{\"id\":1,\"int_array\":[1,2,3],\"int_array_Array\":[[1,2],[3,4]],\"int_map\":{\"k1\":1,\"k2\":100},"
+    "\"int_Map_Array\":[{\"k1\":1}],\"nested_struct\":{\"A\":1,\"b\":[1],\"C\":{\"d\":[[{\"E\":10,\"F\":\"aaa\"},"
+    "{\"E\":-10,\"F\":\"bbb\"}],[{\"E\":11,\"F\":\"c\"}]]},\"g\":{\"foo\":{\"H\":{\"i\":[1.1]}}}}}\n"
+    "{\"id\":2,\"int_array\":[null,1,2,null,3,null],\"int_array_Array\":[[null,1,2,null],[3,null,4],[],null],"
+    "\"int_map\":{\"k1\":2,\"k2\":null},\"int_Map_Array\":[{\"k3\":null,\"k1\":1},null,{}],\"nested_struct\":"
+    "{\"A\":null,\"b\":[null],\"C\":{\"d\":[[{\"E\":null,\"F\":null},{\"E\":10,\"F\":\"aaa\"},{\"E\":null,\"F\":null},"
+    "{\"E\":-10,\"F\":\"bbb\"},{\"E\":null,\"F\":null}],[{\"E\":11,\"F\":\"c\"},null],[],null]},\"g\":{\"g1\":"
+    "{\"H\":{\"i\":[2.2,null]}},\"g2\":{\"H\":{\"i\":[]}},\"g3\":null,\"g4\":{\"H\":{\"i\":null}},\"g5\":{\"H\":null}}}}\n"
+    "{\"id\":3,\"int_array\":[],\"int_array_Array\":[null],\"int_map\":{},\"int_Map_Array\":[null,null],"
+    "\"nested_struct\":{\"A\":null,\"b\":null,\"C\":{\"d\":[]},\"g\":{}}}\n"
+    "{\"id\":4,\"int_array\":null,\"int_array_Array\":[],\"int_map\":{},\"int_Map_Array\":[],\"nested_struct\":"
+    "{\"A\":null,\"b\":null,\"C\":{\"d\":null},\"g\":null}}\n"
+    "{\"id\":5,\"int_array\":null,\"int_array_Array\":null,\"int_map\":{},\"int_Map_Array\":null,\"nested_struct\":"
+    "{\"A\":null,\"b\":null,\"C\":null,\"g\":{\"foo\":{\"H\":{\"i\":[2.2,3.3]}}}}}\n"
+    "{\"id\":6,\"int_array\":null,\"int_array_Array\":null,\"int_map\":null,\"int_Map_Array\":null,"
+    "\"nested_struct\":null}\n"
+    "{\"id\":7,\"int_array\":null,\"int_array_Array\":[null,[5,6]],\"int_map\":{\"k1\":null,\"k3\":null},"
+    "\"int_Map_Array\":null,\"nested_struct\":{\"A\":7,\"b\":[2,3,null],\"C\":{\"d\":[[],[null],null]},\"g\":null}}\n";
+
+static void check_lines(const char *name, const char *expected)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", DATA_DIR, name);
+    pq_reader_options o = opts_threads(1, true);
+    pq_buf lines;
+    pq_buf_init(&lines, NULL);
+    uint64_t h;
+    int64_t rows;
+    pq_error err;
+    CHECK_OK(canon_file(path, &o, &h, &rows, &lines, &err), &err);
+    bool same = lines.len == strlen(expected) && memcmp(lines.data, expected, lines.len) == 0;
+    if (!same) fprintf(stderr, "  %s rows:\n%.*s", name, (int)lines.len, lines.data ? (const char *)lines.data : "");
+    CHECK(same);
+    pq_buf_reset(&lines);
+}
+
+TEST(nested_shapes)
+{
+    check_lines("nested_lists.snappy.parquet", nested_lists_rows);
+    check_lines("nullable.impala.parquet", nullable_impala_rows);
+}
+
+TEST(alltypes_plain_values)
+{
+    pq_reader *r;
+    pq_error err;
+    pq_reader_options o = opts_threads(1, true);
+    CHECK_OK(pq_reader_open(&r, DATA_DIR "/alltypes_plain.parquet", &o, &err), &err);
+    if (!r) return;
+    CHECK_EQ_I64(pq_reader_num_rows(r), 8);
+    CHECK_EQ_I64(pq_reader_num_row_groups(r), 1);
+    CHECK_EQ_I64(pq_reader_num_leaves(r), 11);
+    CHECK_EQ_STR(pq_reader_leaf_path(r, 0), "id");
+    CHECK_EQ_STR(pq_reader_leaf_path(r, 10), "timestamp_col");
+    CHECK(pq_reader_leaf_path(r, 11) == NULL && pq_reader_leaf_path(r, -1) == NULL);
+    CHECK(pq_reader_leaf_element(r, 0) && pq_reader_leaf_element(r, 0)->type == PQ_PHYS_INT32);
+    CHECK(pq_reader_leaf_element(r, 11) == NULL);
+    CHECK_EQ_I64(pq_reader_schema(r)->n_fields, 11);
+    CHECK(pq_reader_output_schema(r) == pq_reader_schema(r));
+    CHECK_EQ_I64(pq_reader_metadata(r)->n_row_groups, 1);
+    pq_table t;
+    CHECK_OK(pq_reader_read_row_group(r, 0, &t, &err), &err);
+    CHECK_EQ_I64(t.num_rows, 8);
+    CHECK_EQ_I64(t.schema.n_fields, 11);
+    static const int32_t ids[] = {4, 5, 6, 7, 2, 3, 0, 1};
+    const pq_array *id = &t.columns[0];
+    CHECK(id->type.kind == PQ_KIND_INT && id->type.bit_width == 32);
+    for (int i = 0; i < 8 && t.num_rows == 8; i++) CHECK_EQ_I64(i32_at(id, i), ids[i]);
+    /* bool_col alternates true/false; bigint_col = 10 * (id % 2). */
+    const pq_array *b = &t.columns[1], *big = &t.columns[5];
+    CHECK(b->type.kind == PQ_KIND_BOOL);
+    for (int i = 0; i < 8 && t.num_rows == 8; i++) {
+        CHECK(pq_bit_get(b->values, i) == (i % 2 == 0));
+        CHECK_EQ_I64(int_at(big, i), 10 * (ids[i] % 2));
+    }
+    pq_table_reset(&t);
+    /* Out-of-range row groups. */
+    CHECK_STATUS(pq_reader_read_row_group(r, 1, &t, &err), PQ_ERR_INVALID_ARG);
+    CHECK(strstr(err.path, "alltypes_plain.parquet") != NULL);
+    pq_table_reset(&t);
+    CHECK_STATUS(pq_reader_read_row_group(r, -1, &t, &err), PQ_ERR_INVALID_ARG);
+    pq_table_reset(&t);
+    pq_reader_close(r);
+    pq_reader_close(NULL);
+    CHECK(pq_reader_metadata(NULL) == NULL && pq_reader_num_rows(NULL) == 0);
+}
+
+/* ------------------------------------------------ delta *_expect.csv files */
+
+/* Split one CSV record (RFC 4180 quotes) into cells; an unquoted empty cell is
+ * NULL (cells[i] == NULL).  Returns the number of cells. */
+static int csv_split(char *line, char **cells, size_t *lens, int max)
+{
+    int n = 0;
+    char *p = line;
+    for (;;) {
+        if (n == max) return n;
+        if (*p == '"') {
+            char *w = ++p, *start = p;
+            while (*p && !(*p == '"' && p[1] != '"')) {
+                if (*p == '"') p++;
+                *w++ = *p++;
+            }
+            cells[n] = start;
+            lens[n] = (size_t)(w - start);
+            if (*p == '"') p++;
+        } else {
+            char *start = p;
+            while (*p && *p != ',' && *p != '\n' && *p != '\r') p++;
+            cells[n] = p == start ? NULL : start;
+            lens[n] = (size_t)(p - start);
+        }
+        n++;
+        if (*p != ',') return n;
+        p++;
+    }
+}
+
+/* Compare a table cell with a CSV cell: integers by value, strings by bytes. */
+static bool cell_matches(const pq_array *a, int64_t row, const char *cell, size_t len)
+{
+    if (!cell) return !pq_array_is_valid(a, row);
+    if (!pq_array_is_valid(a, row)) return false;
+    if (a->type.kind == PQ_KIND_INT) {
+        char tmp[32];
+        if (len >= sizeof tmp) return false;
+        memcpy(tmp, cell, len);
+        tmp[len] = 0;
+        return strtoll(tmp, NULL, 10) == int_at(a, row);
+    }
+    size_t n;
+    const uint8_t *p = pq_array_bytes(a, row, &n);
+    return n == len && (n == 0 || memcmp(p, cell, n) == 0);
+}
+
+static void check_expect_csv(const char *name)
+{
+    char path[512], csv[512];
+    snprintf(path, sizeof path, "%s/%s.parquet", DATA_DIR, name);
+    snprintf(csv, sizeof csv, "%s/%s_expect.csv", DATA_DIR, name);
+    FILE *f = fopen(csv, "r");
+    CHECK(f != NULL);
+    if (!f) return;
+    pq_reader *r;
+    pq_error err;
+    pq_reader_options o = opts_threads(2, true);
+    CHECK_OK(pq_reader_open(&r, path, &o, &err), &err);
+    static char line[1 << 16];
+    char *cells[128];
+    size_t lens[128];
+    int64_t row = 0, checked = 0, mismatches = 0;
+    bool header = true;
+    for (int64_t g = 0; r && g < pq_reader_num_row_groups(r); g++) {
+        pq_table t;
+        CHECK_OK(pq_reader_read_row_group(r, g, &t, &err), &err);
+        for (int64_t i = 0; i < t.num_rows; i++, row++) {
+            if (header) { CHECK(fgets(line, sizeof line, f) != NULL); header = false; }
+            if (!fgets(line, sizeof line, f)) { CHECK(!"csv shorter than the file"); break; }
+            int n = csv_split(line, cells, lens, 128);
+            CHECK_EQ_I64(n, t.schema.n_fields);
+            for (int c = 0; c < n && c < t.schema.n_fields; c++) {
+                bool m = cell_matches(&t.columns[c], i, cells[c], lens[c]);
+                if (!m && mismatches++ < 5)
+                    fprintf(stderr, "  %s row %lld column %d differs from the csv\n", name, (long long)row, c);
+                checked++;
+            }
+        }
+        pq_table_reset(&t);
+    }
+    CHECK(fgets(line, sizeof line, f) == NULL); /* csv not longer than the file */
+    CHECK(row > 0 && checked >= row);
+    CHECK_EQ_I64(mismatches, 0);
+    fclose(f);
+    pq_reader_close(r);
+}
+
+TEST(delta_expect_csv)
+{
+    check_expect_csv("delta_binary_packed");
+    check_expect_csv("delta_byte_array");
+    check_expect_csv("delta_encoding_optional_column");
+    check_expect_csv("delta_encoding_required_column");
+}
+
+/* ------------------------------------------------------------ checksums */
+
+static void check_crc_file(const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", DATA_DIR, name);
+    pq_reader_options o = opts_threads(1, true);
+    pq_error err;
+    pq_error_clear(&err);
+    CHECK_STATUS(read_whole(path, NULL, 0, &o, NULL, &err), PQ_ERR_CHECKSUM);
+    CHECK(strncmp(err.message, "page CRC mismatch: expected 0x", 30) == 0);
+    CHECK(strstr(err.message, ", computed 0x") != NULL);
+    CHECK_EQ_STR(err.path, path);
+    CHECK_EQ_I64(err.where.row_group, 0);
+    CHECK(err.where.column >= 0);
+    CHECK(err.where.page >= 0);
+    CHECK(err.where.offset >= 4);
+    CHECK(err.column_path[0] != 0);
+    o.verify_crc = false;
+    int64_t rows = 0;
+    CHECK_OK(read_whole(path, NULL, 0, &o, &rows, &err), &err);
+    CHECK(rows > 0);
+}
+
+TEST(checksums)
+{
+    check_crc_file("datapage_v1-corrupt-checksum.parquet");
+    check_crc_file("rle-dict-uncompressed-corrupt-checksum.parquet");
+    /* Files with correct CRCs read with verification on. */
+    pq_reader_options o = opts_threads(2, true);
+    pq_error err;
+    CHECK_OK(read_whole(DATA_DIR "/datapage_v1-snappy-compressed-checksum.parquet", NULL, 0, &o, NULL, &err), &err);
+    CHECK_OK(read_whole(DATA_DIR "/rle-dict-snappy-checksum.parquet", NULL, 0, &o, NULL, &err), &err);
+}
+
+/* --------------------------------------------------------------- bad_data */
+
+typedef struct bad_file {
+    const char *name;
+    bool must_fail;   /* every peer refuses it */
+    bool must_read;   /* every peer reads it */
+} bad_file;
+
+TEST(bad_data)
+{
+    static const bad_file bad[] = {
+        {"ARROW-GH-41317.parquet", true, false},   {"ARROW-GH-41321.parquet", true, false},
+        {"ARROW-GH-43605.parquet", false, true},   {"ARROW-GH-45185.parquet", false, false},
+        {"ARROW-GH-47662.parquet", true, false},   {"ARROW-RS-GH-6229-DICTHEADER.parquet", true, false},
+        {"ARROW-RS-GH-6229-LEVELS.parquet", true, false}, {"PARQUET-1481.parquet", true, false},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", BAD_DIR, bad[i].name);
+        pq_reader_options o = opts_threads(2, true);
+        pq_error err;
+        pq_error_clear(&err);
+        pq_status s = read_whole(path, NULL, 0, &o, NULL, &err);
+        if (bad[i].must_fail) {
+            if (s == PQ_OK) fprintf(stderr, "  %s: read, expected a failure\n", bad[i].name);
+            CHECK(s == PQ_ERR_CORRUPT);
+            CHECK(err.message[0] != 0);
+            CHECK_EQ_STR(err.path, path);
+        } else if (bad[i].must_read) {
+            CHECK_OK(s, &err);
+        } else {
+            CHECK(s == PQ_OK || s == PQ_ERR_CORRUPT);
+        }
+    }
+    /* The failures inside column chunks carry their location. */
+    pq_reader_options o = opts_threads(1, true);
+    pq_error err;
+    CHECK_STATUS(read_whole(BAD_DIR "/ARROW-GH-41321.parquet", NULL, 0, &o, NULL, &err), PQ_ERR_CORRUPT);
+    CHECK_EQ_I64(err.where.row_group, 0);
+    CHECK(err.column_path[0] != 0);
+}
+
+/* ------------------------------------------------------------- damage */
+
+/* Every prefix of a file is refused cleanly. */
+static void truncations(const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", DATA_DIR, name);
+    size_t len = 0;
+    uint8_t *data = harness_read_file(path, &len);
+    CHECK(data != NULL);
+    if (!data) return;
+    pq_reader_options o = opts_threads(1, true);
+    int refused = 0;
+    for (size_t n = 0; n < len; n++) {
+        uint8_t *copy = (uint8_t *)malloc(n ? n : 1); /* exact size: ASan sees any overread */
+        memcpy(copy, data, n);
+        pq_error err;
+        pq_status s = read_whole(name, copy, n, &o, NULL, &err);
+        refused += s == PQ_ERR_CORRUPT;
+        free(copy);
+    }
+    CHECK_EQ_I64(refused, (int64_t)len);
+    pq_error err;
+    CHECK_OK(read_whole(name, data, len, &o, NULL, &err), &err);
+    free(data);
+}
+
+/* End of the last column chunk of a file (writers may leave bytes unused
+ * between the chunks and the footer). */
+static int64_t chunks_end(const uint8_t *data, size_t len)
+{
+    pq_reader *r;
+    pq_reader_options o = opts_threads(1, true);
+    int64_t end = 0;
+    if (pq_reader_open_memory(&r, data, len, "x", &o, NULL) != PQ_OK) return -1;
+    const pq_file_metadata *m = pq_reader_metadata(r);
+    for (int32_t g = 0; g < m->n_row_groups; g++)
+        for (int32_t c = 0; c < m->row_groups[g].n_columns; c++) {
+            const pq_column_meta *cm = &m->row_groups[g].columns[c].meta_data;
+            int64_t start = cm->data_page_offset;
+            if (cm->has_dictionary_page_offset && cm->dictionary_page_offset >= 4 && cm->dictionary_page_offset < start)
+                start = cm->dictionary_page_offset;
+            if (start + cm->total_compressed_size > end) end = start + cm->total_compressed_size;
+        }
+    pq_reader_close(r);
+    return end;
+}
+
+/* Data region cut short while the footer stays: the file is rebuilt as
+ * prefix + footer, so the footer's offsets point beyond the data that
+ * remains.  Every cut that loses column bytes is refused. */
+static void holes(const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", DATA_DIR, name);
+    size_t len = 0;
+    uint8_t *data = harness_read_file(path, &len);
+    if (!data) return;
+    uint32_t flen = pq_load_u32le(data + len - 8);
+    size_t foot = (size_t)flen + 8, body = len - foot;
+    int64_t end = chunks_end(data, len);
+    CHECK(end > 4 && end <= (int64_t)body);
+    pq_reader_options o = opts_threads(1, true);
+    int ok = 0;
+    for (size_t cut = 4; (int64_t)cut < end; cut++) {
+        size_t n = cut + foot;
+        uint8_t *copy = (uint8_t *)malloc(n);
+        memcpy(copy, data, cut);
+        memcpy(copy + cut, data + body, foot);
+        pq_error err;
+        pq_status s = read_whole(name, copy, n, &o, NULL, &err);
+        ok += s == PQ_OK;
+        CHECK(s != PQ_ERR_INTERNAL);
+        free(copy);
+    }
+    if (ok) fprintf(stderr, "  %s: %d cuts read\n", name, ok);
+    CHECK_EQ_I64(ok, 0);
+    free(data);
+}
+
+/* Every single-byte change (xor 0xff, then 0x01) reads or fails cleanly. */
+static void byte_flips(const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", DATA_DIR, name);
+    size_t len = 0;
+    uint8_t *data = harness_read_file(path, &len);
+    if (!data) return;
+    pq_reader_options o = opts_threads(1, true);
+    for (int mask = 0; mask < 2; mask++)
+        for (size_t i = 0; i < len; i++) {
+            uint8_t *copy = (uint8_t *)malloc(len);
+            memcpy(copy, data, len);
+            copy[i] ^= mask ? 0x01 : 0xff;
+            pq_error err;
+            pq_status s = read_whole(name, copy, len, &o, NULL, &err);
+            CHECK(s == PQ_OK || s == PQ_ERR_CORRUPT || s == PQ_ERR_CHECKSUM || s == PQ_ERR_UNSUPPORTED ||
+                  s == PQ_ERR_LIMIT || s == PQ_ERR_EOF || s == PQ_ERR_TYPE);
+            free(copy);
+        }
+    free(data);
+}
+
+TEST(damaged_files)
+{
+    truncations("alltypes_plain.parquet");
+    truncations("datapage_v2.snappy.parquet");
+    holes("alltypes_plain.parquet");
+    holes("nested_lists.snappy.parquet");
+    byte_flips("alltypes_plain.parquet");
+    byte_flips("datapage_v2.snappy.parquet");
+    byte_flips("rle-dict-snappy-checksum.parquet");
+}
+
+TEST(footer_errors)
+{
+    size_t len = 0;
+    uint8_t *data = harness_read_file(DATA_DIR "/alltypes_plain.parquet", &len);
+    CHECK(data != NULL);
+    if (!data) return;
+    pq_reader_options o = opts_threads(1, true);
+    pq_reader *r = (pq_reader *)data;
+    pq_error err;
+    uint8_t *copy = (uint8_t *)malloc(len);
+
+    memcpy(copy, data, len);
+    memcpy(copy + len - 4, "PARE", 4);
+    CHECK_STATUS(pq_reader_open_memory(&r, copy, len, "enc", &o, &err), PQ_ERR_UNSUPPORTED);
+    CHECK(r == NULL);
+    CHECK(strstr(err.message, "encrypted footer") != NULL);
+    CHECK_EQ_STR(err.path, "enc");
+
+    memcpy(copy, data, len);
+    copy[0] = 'X';
+    CHECK_STATUS(pq_reader_open_memory(&r, copy, len, "head", &o, &err), PQ_ERR_CORRUPT);
+    CHECK_EQ_I64(err.where.offset, 0);
+
+    memcpy(copy, data, len);
+    copy[len - 1] = 'X';
+    CHECK_STATUS(pq_reader_open_memory(&r, copy, len, "tail", &o, &err), PQ_ERR_CORRUPT);
+    CHECK_EQ_I64(err.where.offset, (int64_t)len - 4);
+
+    memcpy(copy, data, len);
+    pq_store_u32le(copy + len - 8, (uint32_t)(len - 11)); /* one byte too long */
+    CHECK_STATUS(pq_reader_open_memory(&r, copy, len, "flen", &o, &err), PQ_ERR_CORRUPT);
+    pq_store_u32le(copy + len - 8, 0xffffffffu);
+    CHECK_STATUS(pq_reader_open_memory(&r, copy, len, "flen", &o, &err), PQ_ERR_CORRUPT);
+
+    memcpy(copy, data, len);
+    o.limits.max_footer_bytes = 100;
+    CHECK_STATUS(pq_reader_open_memory(&r, copy, len, "limit", &o, &err), PQ_ERR_LIMIT);
+    o.limits.max_footer_bytes = 256 << 20;
+
+    CHECK_STATUS(pq_reader_open_memory(&r, copy, 11, "short", &o, &err), PQ_ERR_CORRUPT);
+    CHECK(strstr(err.message, "at least 12 bytes") != NULL);
+    CHECK_STATUS(pq_reader_open_memory(&r, NULL, 0, NULL, &o, &err), PQ_ERR_CORRUPT);
+    CHECK_EQ_STR(err.path, "<memory>");
+    CHECK_STATUS(pq_reader_open(&r, DATA_DIR "/no-such-file.parquet", &o, &err), PQ_ERR_IO);
+    CHECK_EQ_STR(err.path, DATA_DIR "/no-such-file.parquet");
+    free(copy);
+    free(data);
+}
+
+/* ------------------------------------------------------ out of memory */
+
+/* Open + read all of a file failing allocation N for every N; threads = 1
+ * so the count is deterministic.  Each run is OK (N past the last
+ * allocation) or PQ_ERR_NOMEM, and frees everything. */
+static void fault_file(const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", DATA_DIR, name);
+    size_t len = 0;
+    uint8_t *data = harness_read_file(path, &len);
+    CHECK(data != NULL);
+    if (!data) return;
+    int nomem = 0, leaks = 0, wrong = 0;
+    for (long n = 1; n < 100000; n++) {
+        harness_fault f;
+        pq_allocator a = harness_fault_allocator(&f, n);
+        pq_reader_options o = opts_threads(1, true);
+        o.alloc = &a;
+        pq_error err;
+        pq_status s = read_whole(name, data, len, &o, NULL, &err);
+        leaks += f.live != 0;
+        if (!f.failed) {
+            CHECK_OK(s, &err);
+            break;
+        }
+        if (s == PQ_ERR_NOMEM) nomem++;
+        else {
+            if (wrong++ < 3) fprintf(stderr, "  %s: allocation %ld failed, status %d: %s\n", name, n, (int)s, err.message);
+        }
+    }
+    CHECK(nomem > 10);
+    CHECK_EQ_I64(wrong, 0);
+    CHECK_EQ_I64(leaks, 0);
+    free(data);
+}
+
+TEST(out_of_memory)
+{
+    fault_file("alltypes_plain.parquet");
+    fault_file("nested_lists.snappy.parquet");
+    fault_file("datapage_v2.snappy.parquet");
+}
+
+/* ---------------------------------------------------------- projection */
+
+TEST(projection)
+{
+    pq_reader *r;
+    pq_error err;
+    pq_reader_options o = opts_threads(2, true);
+    CHECK_OK(pq_reader_open(&r, DATA_DIR "/alltypes_plain.parquet", &o, &err), &err);
+    if (!r) return;
+    const char *cols[] = {"string_col", "id"};
+    CHECK_OK(pq_reader_select(r, cols, 2, &err), &err);
+    const pq_schema *s = pq_reader_output_schema(r);
+    CHECK_EQ_I64(s->n_fields, 2);
+    CHECK_EQ_STR(s->fields[0].name, "id"); /* schema order, not selection order */
+    CHECK_EQ_STR(s->fields[1].name, "string_col");
+    CHECK_EQ_I64(pq_reader_schema(r)->n_fields, 11);
+    pq_table t;
+    CHECK_OK(pq_reader_read_row_group(r, 0, &t, &err), &err);
+    CHECK_EQ_I64(t.schema.n_fields, 2);
+    CHECK_EQ_I64(t.num_rows, 8);
+    if (t.num_rows == 8) {
+        CHECK_EQ_I64(i32_at(&t.columns[0], 0), 4);
+        size_t n;
+        const uint8_t *p = pq_array_bytes(&t.columns[1], 1, &n);
+        CHECK(n == 1 && p[0] == '1');
+    }
+    pq_table_reset(&t);
+
+    const char *bad[] = {"id", "nope"};
+    pq_error_clear(&err);
+    CHECK_STATUS(pq_reader_select(r, bad, 2, &err), PQ_ERR_NOT_FOUND);
+    CHECK(strstr(err.message, "nope") != NULL);
+    CHECK_EQ_I64(pq_reader_output_schema(r)->n_fields, 2); /* the previous selection stays */
+    CHECK_STATUS(pq_reader_select(r, NULL, 1, &err), PQ_ERR_INVALID_ARG);
+
+    CHECK_OK(pq_reader_select(r, NULL, 0, &err), &err); /* everything again */
+    CHECK_EQ_I64(pq_reader_output_schema(r)->n_fields, 11);
+    CHECK_OK(pq_reader_read_row_group(r, 0, &t, &err), &err);
+    CHECK_EQ_I64(t.schema.n_fields, 11);
+    pq_table_reset(&t);
+    pq_reader_close(r);
+
+    /* A nested leaf selected by its dotted path. */
+    CHECK_OK(pq_reader_open(&r, DATA_DIR "/nested_lists.snappy.parquet", &o, &err), &err);
+    if (!r) return;
+    const char *b[] = {"b"};
+    CHECK_OK(pq_reader_select(r, b, 1, &err), &err);
+    CHECK_OK(pq_reader_read_row_group(r, 0, &t, &err), &err);
+    CHECK_EQ_I64(t.schema.n_fields, 1);
+    CHECK_EQ_I64(t.num_rows, 3);
+    pq_table_reset(&t);
+    pq_reader_close(r);
+}
+
+/* --------------------------------------------------------- page indexes */
+
+TEST(page_indexes)
+{
+    pq_reader *r;
+    pq_error err;
+    pq_reader_options o = opts_threads(1, true);
+    CHECK_OK(pq_reader_open(&r, DATA_DIR "/alltypes_tiny_pages_plain.parquet", &o, &err), &err);
+    if (!r) return;
+    const pq_offset_index *oi = NULL, *oi2 = NULL;
+    const pq_column_index *ci = NULL, *ci2 = NULL;
+    CHECK_OK(pq_reader_offset_index(r, 0, 0, &oi, &err), &err);
+    CHECK(oi != NULL && oi->n_pages > 1);
+    if (oi && oi->n_pages > 1) {
+        const pq_column_meta *m = &pq_reader_metadata(r)->row_groups[0].columns[0].meta_data;
+        CHECK_EQ_I64(oi->page_locations[0].offset, m->data_page_offset);
+        CHECK_EQ_I64(oi->page_locations[0].first_row_index, 0);
+        for (int32_t i = 1; i < oi->n_pages; i++) {
+            CHECK(oi->page_locations[i].offset > oi->page_locations[i - 1].offset);
+            CHECK(oi->page_locations[i].first_row_index > oi->page_locations[i - 1].first_row_index);
+        }
+    }
+    CHECK_OK(pq_reader_offset_index(r, 0, 0, &oi2, &err), &err);
+    CHECK(oi2 == oi); /* cached */
+    CHECK_OK(pq_reader_column_index(r, 0, 0, &ci, &err), &err);
+    CHECK(ci != NULL && oi && ci->n_pages == oi->n_pages);
+    CHECK_OK(pq_reader_column_index(r, 0, 0, &ci2, &err), &err);
+    CHECK(ci2 == ci);
+    CHECK_STATUS(pq_reader_column_index(r, 1, 0, &ci, &err), PQ_ERR_INVALID_ARG);
+    CHECK(ci == NULL);
+    CHECK_STATUS(pq_reader_offset_index(r, 0, 99, &oi, &err), PQ_ERR_INVALID_ARG);
+    CHECK_STATUS(pq_reader_offset_index(NULL, 0, 0, &oi, &err), PQ_ERR_INVALID_ARG);
+    pq_reader_close(r);
+
+    /* A file without page indexes answers NULL. */
+    CHECK_OK(pq_reader_open(&r, DATA_DIR "/alltypes_plain.parquet", &o, &err), &err);
+    if (!r) return;
+    oi = (const pq_offset_index *)r;
+    CHECK_OK(pq_reader_offset_index(r, 0, 3, &oi, &err), &err);
+    CHECK(oi == NULL);
+    CHECK_OK(pq_reader_column_index(r, 0, 3, &ci, &err), &err);
+    CHECK(ci == NULL);
+    pq_reader_close(r);
+}
+
+/* ------------------------------------------------------------- threads */
+
+static void same_with_threads(const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", DATA_DIR, name);
+    pq_reader *r1, *r4;
+    pq_error err;
+    pq_reader_options o1 = opts_threads(1, true), o4 = opts_threads(4, true);
+    CHECK_OK(pq_reader_open(&r1, path, &o1, &err), &err);
+    CHECK_OK(pq_reader_open(&r4, path, &o4, &err), &err);
+    for (int64_t g = 0; r1 && r4 && g < pq_reader_num_row_groups(r1); g++) {
+        pq_table a, b;
+        CHECK_OK(pq_reader_read_row_group(r1, g, &a, &err), &err);
+        CHECK_OK(pq_reader_read_row_group(r4, g, &b, &err), &err);
+        CHECK(a.num_rows > 0 && pq_table_equal(&a, &b));
+        pq_table_reset(&a);
+        pq_table_reset(&b);
+    }
+    pq_reader_close(r1);
+    pq_reader_close(r4);
+}
+
+TEST(threads_agree)
+{
+    same_with_threads("alltypes_tiny_pages.parquet");
+    same_with_threads("nested_structs.rust.parquet");
+    same_with_threads("nullable.impala.parquet");
+}
+
+/* ============================================ hand-built single-column files */
+
+/* A one-column file built page by page: "PAR1", pages, footer.  The column
+ * is "x" of type INT32, REQUIRED or OPTIONAL. */
+typedef struct synth {
+    pq_buf file;
+    bool optional;
+    pq_codec codec;
+    int64_t first_page;      /* offset of the first page */
+    int64_t dict_page;       /* offset of the dictionary page, -1 none */
+    int64_t data_page;       /* offset of the first data page, -1 none */
+} synth;
+
+static void synth_init(synth *s, bool optional, pq_codec codec)
+{
+    memset(s, 0, sizeof *s);
+    pq_buf_init(&s->file, NULL);
+    CHECK_OK(pq_buf_append(&s->file, "PAR1", 4, NULL), NULL);
+    s->optional = optional;
+    s->codec = codec;
+    s->first_page = 4;
+    s->dict_page = s->data_page = -1;
+}
+
+/* Append a page: header h (sizes filled here) and `body` (stored as given,
+ * already compressed if the codec asks).  crc: 0 none, 1 right, 2 wrong. */
+static void synth_page(synth *s, pq_page_header h, const pq_buf *body, int64_t uncompressed, int crc)
+{
+    h.compressed_page_size = (int32_t)body->len;
+    h.uncompressed_page_size = (int32_t)(uncompressed >= 0 ? uncompressed : (int64_t)body->len);
+    h.has_crc = crc != 0;
+    h.crc = pq_crc32(0, body->data, body->len) ^ (crc == 2 ? 1u : 0u);
+    if (h.type == PQ_PAGE_DICTIONARY && s->dict_page < 0) s->dict_page = (int64_t)s->file.len;
+    if ((h.type == PQ_PAGE_DATA || h.type == PQ_PAGE_DATA_V2) && s->data_page < 0) s->data_page = (int64_t)s->file.len;
+    CHECK_OK(pq_meta_encode_page_header(&h, &s->file, NULL), NULL);
+    CHECK_OK(pq_buf_append(&s->file, body->data, body->len, NULL), NULL);
+}
+
+/* Footer knobs; zero = derive from the pages. */
+typedef struct synth_meta {
+    int64_t num_values, num_rows;
+    bool dict_offset_zero;       /* write dictionary_page_offset = 0 */
+    int64_t total_size_extra;    /* added to total_compressed_size */
+    int64_t data_page_offset;    /* override when != 0 */
+    const char *file_path;       /* ColumnChunk.file_path */
+    pq_physical chunk_type;      /* ColumnMetaData.type (default INT32) */
+} synth_meta;
+
+static void synth_finish(synth *s, const synth_meta *sm)
+{
+    pq_schema_element els[2];
+    memset(els, 0, sizeof els);
+    els[0].name = "schema";
+    els[0].has_num_children = true;
+    els[0].num_children = 1;
+    els[0].converted_type = PQ_CT_NONE;
+    els[1].name = "x";
+    els[1].has_type = true;
+    els[1].type = PQ_PHYS_INT32;
+    els[1].has_repetition = true;
+    els[1].repetition = s->optional ? PQ_REP_OPTIONAL : PQ_REP_REQUIRED;
+    els[1].converted_type = PQ_CT_NONE;
+    pq_encoding encs[] = {PQ_ENC_PLAIN, PQ_ENC_RLE};
+    const char *path[] = {"x"};
+    pq_column_chunk cc;
+    memset(&cc, 0, sizeof cc);
+    cc.file_path = sm->file_path;
+    cc.file_offset = s->first_page;
+    cc.has_meta_data = true;
+    pq_column_meta *m = &cc.meta_data;
+    m->type = sm->chunk_type ? sm->chunk_type : PQ_PHYS_INT32;
+    m->encodings = encs;
+    m->n_encodings = 2;
+    m->path_in_schema = path;
+    m->n_path = 1;
+    m->codec = s->codec;
+    m->num_values = sm->num_values;
+    m->total_compressed_size = (int64_t)s->file.len - s->first_page + sm->total_size_extra;
+    m->total_uncompressed_size = m->total_compressed_size;
+    m->data_page_offset = sm->data_page_offset ? sm->data_page_offset
+                          : s->data_page >= 0  ? s->data_page
+                                               : s->first_page;
+    if (sm->dict_offset_zero) {
+        m->has_dictionary_page_offset = true;
+        m->dictionary_page_offset = 0;
+        m->data_page_offset = s->first_page; /* the dictionary page is found by its type */
+    } else if (s->dict_page >= 0) {
+        m->has_dictionary_page_offset = true;
+        m->dictionary_page_offset = s->dict_page;
+    }
+    pq_row_group_meta rg;
+    memset(&rg, 0, sizeof rg);
+    rg.columns = &cc;
+    rg.n_columns = 1;
+    rg.num_rows = sm->num_rows;
+    rg.total_byte_size = m->total_compressed_size;
+    pq_file_metadata fm;
+    memset(&fm, 0, sizeof fm);
+    fm.version = 1;
+    fm.schema = els;
+    fm.n_schema = 2;
+    fm.num_rows = sm->num_rows;
+    fm.row_groups = &rg;
+    fm.n_row_groups = 1;
+    size_t start = s->file.len;
+    CHECK_OK(pq_meta_encode_file(&fm, &s->file, NULL), NULL);
+    uint8_t tail[8];
+    pq_store_u32le(tail, (uint32_t)(s->file.len - start));
+    memcpy(tail + 4, "PAR1", 4);
+    CHECK_OK(pq_buf_append(&s->file, tail, 8, NULL), NULL);
+}
+
+/* Read the synthesized file; on success copy up to `cap` values of x into
+ * vals (INT32_MIN for nulls) and return the row count in *rows. */
+static pq_status synth_read(synth *s, const pq_reader_options *o, int32_t *vals, int64_t cap, int64_t *rows,
+                            pq_error *err)
+{
+    pq_reader *r;
+    pq_error_clear(err);
+    PQ_TRY(pq_reader_open_memory(&r, s->file.data, s->file.len, "synth", o, err));
+    pq_table t;
+    pq_status st = pq_reader_read_row_group(r, 0, &t, err);
+    if (st == PQ_OK) {
+        *rows = t.num_rows;
+        for (int64_t i = 0; i < t.num_rows && i < cap; i++)
+            vals[i] = pq_array_is_valid(&t.columns[0], i) ? i32_at(&t.columns[0], i) : INT32_MIN;
+    }
+    pq_table_reset(&t);
+    pq_reader_close(r);
+    return st;
+}
+
+static pq_buf plain_i32(const int32_t *v, int n)
+{
+    pq_buf b;
+    pq_buf_init(&b, NULL);
+    for (int i = 0; i < n; i++) {
+        uint8_t le[4];
+        pq_store_u32le(le, (uint32_t)v[i]);
+        CHECK_OK(pq_buf_append(&b, le, 4, NULL), NULL);
+    }
+    return b;
+}
+
+/* v1 definition levels (u32 length + RLE, width 1) followed by `values`. */
+static pq_buf with_def_levels(const uint16_t *def, int n, const pq_buf *values)
+{
+    pq_buf rle, b;
+    pq_buf_init(&rle, NULL);
+    pq_buf_init(&b, NULL);
+    CHECK_OK(pq_rle_encode_u16(def, n, 1, &rle, NULL), NULL);
+    uint8_t le[4];
+    pq_store_u32le(le, (uint32_t)rle.len);
+    CHECK_OK(pq_buf_append(&b, le, 4, NULL), NULL);
+    CHECK_OK(pq_buf_append(&b, rle.data, rle.len, NULL), NULL);
+    CHECK_OK(pq_buf_append(&b, values->data, values->len, NULL), NULL);
+    pq_buf_reset(&rle);
+    return b;
+}
+
+static pq_page_header v1_header(int32_t n, pq_encoding enc)
+{
+    pq_page_header h;
+    memset(&h, 0, sizeof h);
+    h.type = PQ_PAGE_DATA;
+    h.has_data_page = true;
+    h.data_page.num_values = n;
+    h.data_page.encoding = enc;
+    h.data_page.definition_level_encoding = PQ_ENC_RLE;
+    h.data_page.repetition_level_encoding = PQ_ENC_RLE;
+    return h;
+}
+
+static pq_page_header dict_header(int32_t n)
+{
+    pq_page_header h;
+    memset(&h, 0, sizeof h);
+    h.type = PQ_PAGE_DICTIONARY;
+    h.has_dictionary_page = true;
+    h.dictionary_page.num_values = n;
+    h.dictionary_page.encoding = PQ_ENC_PLAIN;
+    return h;
+}
+
+static pq_buf dict_indices(const uint32_t *idx, int n, uint32_t dict_size)
+{
+    pq_buf b;
+    pq_buf_init(&b, NULL);
+    CHECK_OK(pq_dict_indices_encode(idx, n, dict_size, &b, NULL), NULL);
+    return b;
+}
+
+static void synth_reset(synth *s) { pq_buf_reset(&s->file); }
+
+/* Two PLAIN pages around an INDEX_PAGE; CRCs right. */
+TEST(synth_plain_pages)
+{
+    synth s;
+    synth_init(&s, false, PQ_CODEC_UNCOMPRESSED);
+    int32_t a[] = {10, 20, 30}, b[] = {40, 50};
+    pq_buf pa = plain_i32(a, 3), pb = plain_i32(b, 2), empty;
+    pq_buf_init(&empty, NULL);
+    synth_page(&s, v1_header(3, PQ_ENC_PLAIN), &pa, -1, 1);
+    pq_page_header ih;
+    memset(&ih, 0, sizeof ih);
+    ih.type = PQ_PAGE_INDEX;
+    synth_page(&s, ih, &pa, -1, 0); /* skipped by size, whatever it holds */
+    synth_page(&s, v1_header(2, PQ_ENC_PLAIN), &pb, -1, 1);
+    synth_meta sm = {.num_values = 5, .num_rows = 5};
+    synth_finish(&s, &sm);
+    int32_t v[8];
+    int64_t rows = 0;
+    pq_error err;
+    pq_reader_options o = opts_threads(1, true);
+    CHECK_OK(synth_read(&s, &o, v, 8, &rows, &err), &err);
+    CHECK_EQ_I64(rows, 5);
+    for (int i = 0; i < 5 && rows == 5; i++) CHECK_EQ_I64(v[i], 10 * (i + 1));
+    synth_reset(&s);
+
+    /* Zero rows: a chunk with num_values 0 is not even looked at. */
+    synth_init(&s, false, PQ_CODEC_UNCOMPRESSED);
+    synth_meta sm0 = {.num_values = 0, .num_rows = 0, .data_page_offset = 4};
+    synth_finish(&s, &sm0);
+    rows = -1;
+    CHECK_OK(synth_read(&s, &o, v, 8, &rows, &err), &err);
+    CHECK_EQ_I64(rows, 0);
+    synth_reset(&s);
+    pq_buf_reset(&pa);
+    pq_buf_reset(&pb);
+}
+
+/* Dictionary + RLE_DICTIONARY pages, with the dictionary offset written,
+ * written as 0, and the dictionary placed wrongly. */
+TEST(synth_dictionary)
+{
+    int32_t d[] = {100, 200, 300};
+    uint32_t idx[] = {2, 0, 1, 1};
+    pq_buf pd = plain_i32(d, 3), pi = dict_indices(idx, 4, 3);
+    pq_reader_options o = opts_threads(1, true);
+    int32_t v[8];
+    int64_t rows = 0;
+    pq_error err;
+    static const int32_t want[] = {300, 100, 200, 200};
+    for (int zero = 0; zero < 2; zero++) {
+        synth s;
+        synth_init(&s, false, PQ_CODEC_UNCOMPRESSED);
+        synth_page(&s, dict_header(3), &pd, -1, 1);
+        synth_page(&s, v1_header(4, PQ_ENC_RLE_DICTIONARY), &pi, -1, 1);
+        synth_meta sm = {.num_values = 4, .num_rows = 4, .dict_offset_zero = zero == 1};
+        synth_finish(&s, &sm);
+        CHECK_OK(synth_read(&s, &o, v, 8, &rows, &err), &err);
+        CHECK_EQ_I64(rows, 4);
+        for (int i = 0; i < 4 && rows == 4; i++) CHECK_EQ_I64(v[i], want[i]);
+        synth_reset(&s);
+    }
+    /* Dictionary after a data page. */
+    synth s;
+    synth_init(&s, false, PQ_CODEC_UNCOMPRESSED);
+    int32_t p1[] = {1};
+    pq_buf pp = plain_i32(p1, 1);
+    synth_page(&s, v1_header(1, PQ_ENC_PLAIN), &pp, -1, 0);
+    int64_t second = (int64_t)s.file.len;
+    synth_page(&s, dict_header(3), &pd, -1, 0);
+    synth_page(&s, v1_header(4, PQ_ENC_RLE_DICTIONARY), &pi, -1, 0);
+    synth_meta sm = {.num_values = 5, .num_rows = 5, .data_page_offset = 4};
+    s.dict_page = -1;
+    synth_finish(&s, &sm);
+    CHECK_STATUS(synth_read(&s, &o, v, 8, &rows, &err), PQ_ERR_CORRUPT);
+    CHECK(strstr(err.message, "dictionary page before the data pages") != NULL);
+    CHECK_EQ_I64(err.where.page, 1);
+    CHECK_EQ_I64(err.where.offset, second);
+    CHECK_EQ_I64(err.where.row_group, 0);
+    CHECK_EQ_I64(err.where.column, 0);
+    CHECK_EQ_STR(err.column_path, "x");
+    CHECK_EQ_STR(err.path, "synth");
+    synth_reset(&s);
+    /* Two dictionary pages. */
+    synth_init(&s, false, PQ_CODEC_UNCOMPRESSED);
+    synth_page(&s, dict_header(3), &pd, -1, 0);
+    synth_page(&s, dict_header(3), &pd, -1, 0);
+    synth_page(&s, v1_header(4, PQ_ENC_RLE_DICTIONARY), &pi, -1, 0);
+    synth_meta sm2 = {.num_values = 4, .num_rows = 4};
+    synth_finish(&s, &sm2);
+    CHECK_STATUS(synth_read(&s, &o, v, 8, &rows, &err), PQ_ERR_CORRUPT);
+    CHECK(strstr(err.message, "at most one dictionary page") != NULL);
+    synth_reset(&s);
+    /* Dictionary-encoded page without a dictionary. */
+    synth_init(&s, false, PQ_CODEC_UNCOMPRESSED);
+    synth_page(&s, v1_header(4, PQ_ENC_RLE_DICTIONARY), &pi, -1, 0);
+    synth_finish(&s, &sm2);
+    CHECK_STATUS(synth_read(&s, &o, v, 8, &rows, &err), PQ_ERR_CORRUPT);
+    synth_reset(&s);
+    /* An index past the dictionary. */
+    uint32_t bad_idx[] = {0, 1, 3, 2};
+    pq_buf pbad = dict_indices(bad_idx, 4, 4);
+    synth_init(&s, false, PQ_CODEC_UNCOMPRESSED);
+    synth_page(&s, dict_header(3), &pd, -1, 0);
+    synth_page(&s, v1_header(4, PQ_ENC_RLE_DICTIONARY), &pbad, -1, 0);
+    synth_finish(&s, &sm2);
+    CHECK_STATUS(synth_read(&s, &o, v, 8, &rows, &err), PQ_ERR_CORRUPT);
+    synth_reset(&s);
+    /* A dictionary page claiming more values than its bytes hold. */
+    synth_init(&s, false, PQ_CODEC_UNCOMPRESSED);
+    synth_page(&s, dict_header(4), &pd, -1, 0);
+    synth_page(&s, v1_header(4, PQ_ENC_RLE_DICTIONARY), &pi, -1, 0);
+    synth_finish(&s, &sm2);
+    CHECK_STATUS(synth_read(&s, &o, v, 8, &rows, &err), PQ_ERR_CORRUPT);
+    synth_reset(&s);
+    pq_buf_reset(&pbad);
+    pq_buf_reset(&pp);
+    pq_buf_reset(&pd);
+    pq_buf_reset(&pi);
+}
+
+/* Level-count faults: a page with more values than the chunk, a chunk
+ * whose pages end early, num_values != num_rows for a flat column. */
+TEST(synth_counts)
+{
+    int32_t a[] = {1, 2, 3, 4, 5};
+    pq_buf pa = plain_i32(a, 5);
+    pq_reader_options o = opts_threads(1, true);
+    int32_t v[8];
+    int64_t rows;
+    pq_error err;
+    synth s;
+
+    synth_init(&s, false, PQ_CODEC_UNCOMPRESSED);
+    synth_page(&s, v1_header(5, PQ_ENC_PLAIN), &pa, -1, 0);
+    synth_meta more = {.num_values = 3, .num_rows = 3};
+    synth_finish(&s, &more);
+    CHECK_STATUS(synth_read(&s, &o, v, 8, &rows, &err), PQ_ERR_CORRUPT);
+    CHECK(strstr(err.message, "at most 3 more values") != NULL);
+    CHECK_EQ_I64(err.where.page, 0);
+    CHECK_EQ_I64(err.where.offset, 4);
+    synth_reset(&s);
+
+    synth_init(&s, false, PQ_CODEC_UNCOMPRESSED);
+    synth_page(&s, v1_header(3, PQ_ENC_PLAIN), &pa, -1, 0);
+    synth_meta fewer = {.num_values = 6, .num_rows = 6};
+    synth_finish(&s, &fewer);
+    CHECK_STATUS(synth_read(&s, &o, v, 8, &rows, &err), PQ_ERR_CORRUPT);
+    CHECK(strstr(err.message, "expected 3 more values, found the end of the column chunk") != NULL);
+    synth_reset(&s);
+
+    synth_init(&s, false, PQ_CODEC_UNCOMPRESSED);
+    synth_page(&s, v1_header(5, PQ_ENC_PLAIN), &pa, -1, 0);
+    synth_meta rowsdiff = {.num_values = 5, .num_rows = 4};
+    synth_finish(&s, &rowsdiff);
+    CHECK_STATUS(synth_read(&s, &o, v, 8, &rows, &err), PQ_ERR_CORRUPT);
+    CHECK(strstr(err.message, "row group's 4 rows") != NULL);
+    synth_reset(&s);
+
+    /* A PLAIN page shorter than its values. */
+    pq_buf short_body = plain_i32(a, 2);
+    synth_init(&s, false, PQ_CODEC_UNCOMPRESSED);
+    synth_page(&s, v1_header(3, PQ_ENC_PLAIN), &short_body, -1, 0);
+    synth_meta three = {.num_values = 3, .num_rows = 3};
+    synth_finish(&s, &three);
+    CHECK_STATUS(synth_read(&s, &o, v, 8, &rows, &err), PQ_ERR_CORRUPT);
+    CHECK_EQ_I64(err.where.offset, 4);
+    synth_reset(&s);
+    pq_buf_reset(&short_body);
+    pq_buf_reset(&pa);
+}
+
+/* Page CRCs: right, wrong (verified and not). */
+TEST(synth_crc)
+{
+    int32_t a[] = {7, 8};
+    pq_buf pa = plain_i32(a, 2);
+    int32_t v[4];
+    int64_t rows;
+    pq_error err;
+    synth s;
+    synth_init(&s, false, PQ_CODEC_UNCOMPRESSED);
+    synth_page(&s, v1_header(1, PQ_ENC_PLAIN), &pa, -1, 1);
+    int64_t second = (int64_t)s.file.len;
+    synth_page(&s, v1_header(1, PQ_ENC_PLAIN), &pa, -1, 2);
+    synth_meta sm = {.num_values = 2, .num_rows = 2};
+    synth_finish(&s, &sm);
+    pq_reader_options o = opts_threads(1, true);
+    CHECK_STATUS(synth_read(&s, &o, v, 4, &rows, &err), PQ_ERR_CHECKSUM);
+    char want[64];
+    uint32_t crc = pq_crc32(0, pa.data, pa.len);
+    snprintf(want, sizeof want, "page CRC mismatch: expected 0x%08x, computed 0x%08x", crc ^ 1u, crc);
+    CHECK_EQ_STR(err.message, want);
+    CHECK_EQ_I64(err.where.page, 1);
+    CHECK_EQ_I64(err.where.offset, second);
+    o.verify_crc = false;
+    CHECK_OK(synth_read(&s, &o, v, 4, &rows, &err), &err);
+    CHECK(rows == 2 && v[0] == 7 && v[1] == 7);
+    synth_reset(&s);
+    pq_buf_reset(&pa);
+}
+
+/* OPTIONAL column: v1 definition levels, v2 pages and their counts. */
+TEST(synth_optional)
+{
+    uint16_t def[] = {1, 0, 1, 1, 0};
+    int32_t a[] = {7, 8, 9};
+    pq_buf pa = plain_i32(a, 3), body = with_def_levels(def, 5, &pa);
+    pq_reader_options o = opts_threads(1, true);
+    int32_t v[8];
+    int64_t rows = 0;
+    pq_error err;
+    synth s;
+    synth_init(&s, true, PQ_CODEC_UNCOMPRESSED);
+    synth_page(&s, v1_header(5, PQ_ENC_PLAIN), &body, -1, 1);
+    synth_meta sm = {.num_values = 5, .num_rows = 5};
+    synth_finish(&s, &sm);
+    CHECK_OK(synth_read(&s, &o, v, 8, &rows, &err), &err);
+    static const int32_t want[] = {7, INT32_MIN, 8, 9, INT32_MIN};
+    CHECK_EQ_I64(rows, 5);
+    for (int i = 0; i < 5 && rows == 5; i++) CHECK_EQ_I64(v[i], want[i]);
+    synth_reset(&s);
+
+    /* Levels with an invalid encoding. */
+    pq_page_header h = v1_header(5, PQ_ENC_PLAIN);
+    h.data_page.definition_level_encoding = PQ_ENC_PLAIN;
+    synth_init(&s, true, PQ_CODEC_UNCOMPRESSED);
+    synth_page(&s, h, &body, -1, 0);
+    synth_finish(&s, &sm);
+    CHECK_STATUS(synth_read(&s, &o, v, 8, &rows, &err), PQ_ERR_CORRUPT);
+    CHECK(strstr(err.message, "RLE or BIT_PACKED definition level encoding") != NULL);
+    synth_reset(&s);
+
+    /* A level length past the page. */
+    pq_buf cut;
+    pq_buf_init(&cut, NULL);
+    CHECK_OK(pq_buf_append(&cut, body.data, 4, NULL), NULL);
+    pq_store_u32le(cut.data, 1000);
+    synth_init(&s, true, PQ_CODEC_UNCOMPRESSED);
+    synth_page(&s, v1_header(5, PQ_ENC_PLAIN), &cut, -1, 0);
+    synth_finish(&s, &sm);
+    CHECK_STATUS(synth_read(&s, &o, v, 8, &rows, &err), PQ_ERR_CORRUPT);
+    synth_reset(&s);
+    pq_buf_reset(&cut);
+
+    /* v2: levels outside the (compressed) values section; num_nulls checked. */
+    pq_buf lv, v2body;
+    pq_buf_init(&lv, NULL);
+    pq_buf_init(&v2body, NULL);
+    CHECK_OK(pq_rle_encode_u16(def, 5, 1, &lv, NULL), NULL);
+    CHECK_OK(pq_buf_append(&v2body, lv.data, lv.len, NULL), NULL);
+    CHECK_OK(pq_buf_append(&v2body, pa.data, pa.len, NULL), NULL);
+    for (int nulls = 1; nulls <= 3; nulls++) {
+        pq_page_header h2;
+        memset(&h2, 0, sizeof h2);
+        h2.type = PQ_PAGE_DATA_V2;
+        h2.has_data_page_v2 = true;
+        h2.data_page_v2.num_values = 5;
+        h2.data_page_v2.num_nulls = nulls;
+        h2.data_page_v2.num_rows = 5;
+        h2.data_page_v2.encoding = PQ_ENC_PLAIN;
+        h2.data_page_v2.definition_levels_byte_length = (int32_t)lv.len;
+        h2.data_page_v2.is_compressed = false;
+        synth_init(&s, true, PQ_CODEC_UNCOMPRESSED);
+        synth_page(&s, h2, &v2body, -1, 1);
+        synth_finish(&s, &sm);
+        pq_status st = synth_read(&s, &o, v, 8, &rows, &err);
+        if (nulls == 2) {
+            CHECK_OK(st, &err);
+            for (int i = 0; i < 5 && st == PQ_OK; i++) CHECK_EQ_I64(v[i], want[i]);
+        } else {
+            CHECK_STATUS(st, PQ_ERR_CORRUPT);
+            CHECK(strstr(err.message, "num_nulls") != NULL);
+        }
+        synth_reset(&s);
+    }
+    /* v2 with level lengths past the page. */
+    pq_page_header h3;
+    memset(&h3, 0, sizeof h3);
+    h3.type = PQ_PAGE_DATA_V2;
+    h3.has_data_page_v2 = true;
+    h3.data_page_v2.num_values = 5;
+    h3.data_page_v2.num_nulls = 2;
+    h3.data_page_v2.num_rows = 5;
+    h3.data_page_v2.definition_levels_byte_length = (int32_t)v2body.len + 1;
+    synth_init(&s, true, PQ_CODEC_UNCOMPRESSED);
+    synth_page(&s, h3, &v2body, -1, 0);
+    synth_finish(&s, &sm);
+    CHECK_STATUS(synth_read(&s, &o, v, 8, &rows, &err), PQ_ERR_CORRUPT);
+    synth_reset(&s);
+
+    /* v2, SNAPPY, every value null: the empty values section must not reach
+     * the codec (datapage_v2_empty_datapage.snappy.parquet). */
+    uint16_t nulls5[] = {0, 0, 0, 0, 0};
+    pq_buf_reset(&lv);
+    CHECK_OK(pq_rle_encode_u16(nulls5, 5, 1, &lv, NULL), NULL);
+    h3.data_page_v2.num_nulls = 5;
+    h3.data_page_v2.definition_levels_byte_length = (int32_t)lv.len;
+    h3.data_page_v2.is_compressed = true;
+    synth_init(&s, true, PQ_CODEC_SNAPPY);
+    synth_page(&s, h3, &lv, (int64_t)lv.len, 0);
+    synth_finish(&s, &sm);
+    CHECK_OK(synth_read(&s, &o, v, 8, &rows, &err), &err);
+    CHECK_EQ_I64(rows, 5);
+    for (int i = 0; i < 5 && rows == 5; i++) CHECK_EQ_I64(v[i], INT32_MIN);
+    synth_reset(&s);
+
+    pq_buf_reset(&lv);
+    pq_buf_reset(&v2body);
+    pq_buf_reset(&pa);
+    pq_buf_reset(&body);
+}
+
+/* Compressed pages, limits, and bad chunk offsets / sizes. */
+TEST(synth_chunks)
+{
+    int32_t a[] = {11, 22, 33, 44};
+    pq_buf pa = plain_i32(a, 4), z;
+    pq_buf_init(&z, NULL);
+    pq_codec_ctx *ctx;
+    CHECK_OK(pq_codec_ctx_create(&ctx, NULL, NULL), NULL);
+    CHECK_OK(pq_codec_compress(ctx, PQ_CODEC_ZSTD, 0, pq_bytes_make(pa.data, pa.len), &z, NULL), NULL);
+    pq_reader_options o = opts_threads(1, true);
+    int32_t v[8];
+    int64_t rows;
+    pq_error err;
+    synth s;
+    synth_meta sm = {.num_values = 4, .num_rows = 4};
+
+    synth_init(&s, false, PQ_CODEC_ZSTD);
+    synth_page(&s, v1_header(4, PQ_ENC_PLAIN), &z, (int64_t)pa.len, 1);
+    synth_finish(&s, &sm);
+    CHECK_OK(synth_read(&s, &o, v, 8, &rows, &err), &err);
+    CHECK(rows == 4 && v[0] == 11 && v[3] == 44);
+    o.limits.max_page_bytes = 15; /* the page is 16 bytes uncompressed */
+    CHECK_STATUS(synth_read(&s, &o, v, 8, &rows, &err), PQ_ERR_LIMIT);
+    o.limits.max_page_bytes = (int64_t)1 << 30;
+    synth_reset(&s);
+
+    /* The same values in a v2 page, and in a v2 page stored uncompressed. */
+    for (int compressed = 0; compressed < 2; compressed++) {
+        pq_page_header h2;
+        memset(&h2, 0, sizeof h2);
+        h2.type = PQ_PAGE_DATA_V2;
+        h2.has_data_page_v2 = true;
+        h2.data_page_v2.num_values = 4;
+        h2.data_page_v2.num_rows = 4;
+        h2.data_page_v2.encoding = PQ_ENC_PLAIN;
+        h2.data_page_v2.is_compressed = compressed == 1;
+        synth_init(&s, false, PQ_CODEC_ZSTD);
+        synth_page(&s, h2, compressed ? &z : &pa, (int64_t)pa.len, 1);
+        synth_finish(&s, &sm);
+        CHECK_OK(synth_read(&s, &o, v, 8, &rows, &err), &err);
+        CHECK(rows == 4 && v[0] == 11 && v[1] == 22 && v[2] == 33 && v[3] == 44);
+        synth_reset(&s);
+    }
+
+    /* Wrong uncompressed size: the codec must produce exactly that many bytes. */
+    synth_init(&s, false, PQ_CODEC_ZSTD);
+    synth_page(&s, v1_header(4, PQ_ENC_PLAIN), &z, (int64_t)pa.len + 1, 0);
+    synth_finish(&s, &sm);
+    CHECK_STATUS(synth_read(&s, &o, v, 8, &rows, &err), PQ_ERR_CORRUPT);
+    synth_reset(&s);
+
+    /* total_compressed_size running into the footer. */
+    synth_init(&s, false, PQ_CODEC_UNCOMPRESSED);
+    synth_page(&s, v1_header(4, PQ_ENC_PLAIN), &pa, -1, 0);
+    synth_meta big = {.num_values = 4, .num_rows = 4, .total_size_extra = 1};
+    synth_finish(&s, &big);
+    CHECK_STATUS(synth_read(&s, &o, v, 8, &rows, &err), PQ_ERR_CORRUPT);
+    CHECK(strstr(err.message, "to end before the footer") != NULL);
+    CHECK_EQ_I64(err.where.offset, 4);
+    synth_reset(&s);
+
+    /* total_compressed_size too small: the page runs past the chunk. */
+    synth_init(&s, false, PQ_CODEC_UNCOMPRESSED);
+    synth_page(&s, v1_header(4, PQ_ENC_PLAIN), &pa, -1, 0);
+    synth_meta small = {.num_values = 4, .num_rows = 4, .total_size_extra = -1};
+    synth_finish(&s, &small);
+    CHECK_STATUS(synth_read(&s, &o, v, 8, &rows, &err), PQ_ERR_CORRUPT);
+    synth_reset(&s);
+
+    /* data_page_offset before the first page / past the data. */
+    const int64_t offs[] = {3, 1, -7, 1 << 20};
+    for (size_t i = 0; i < sizeof offs / sizeof offs[0]; i++) {
+        synth_init(&s, false, PQ_CODEC_UNCOMPRESSED);
+        synth_page(&s, v1_header(4, PQ_ENC_PLAIN), &pa, -1, 0);
+        synth_meta off = {.num_values = 4, .num_rows = 4, .data_page_offset = offs[i]};
+        synth_finish(&s, &off);
+        CHECK_STATUS(synth_read(&s, &o, v, 8, &rows, &err), PQ_ERR_CORRUPT);
+        synth_reset(&s);
+    }
+
+    /* Chunks in other files, and physical types that disagree with the schema. */
+    synth_init(&s, false, PQ_CODEC_UNCOMPRESSED);
+    synth_page(&s, v1_header(4, PQ_ENC_PLAIN), &pa, -1, 0);
+    synth_meta ext = {.num_values = 4, .num_rows = 4, .file_path = "other.parquet"};
+    synth_finish(&s, &ext);
+    CHECK_STATUS(synth_read(&s, &o, v, 8, &rows, &err), PQ_ERR_UNSUPPORTED);
+    CHECK(strstr(err.message, "other.parquet") != NULL);
+    CHECK_EQ_I64(err.where.row_group, 0);
+    CHECK_EQ_I64(err.where.column, 0);
+    synth_reset(&s);
+    synth_init(&s, false, PQ_CODEC_UNCOMPRESSED);
+    synth_page(&s, v1_header(4, PQ_ENC_PLAIN), &pa, -1, 0);
+    synth_meta ty = {.num_values = 4, .num_rows = 4, .chunk_type = PQ_PHYS_INT64};
+    synth_finish(&s, &ty);
+    CHECK_STATUS(synth_read(&s, &o, v, 8, &rows, &err), PQ_ERR_CORRUPT);
+    CHECK(strstr(err.message, "INT32") != NULL);
+    synth_reset(&s);
+
+    pq_codec_ctx_destroy(ctx);
+    pq_buf_reset(&z);
+    pq_buf_reset(&pa);
+}
+
+int main(void)
+{
+    RUN(options_defaults);
+    RUN(options_invalid);
+    RUN(corpus_every_file);
+    RUN(corpus_canonical_rows);
+    RUN(nested_shapes);
+    RUN(alltypes_plain_values);
+    RUN(delta_expect_csv);
+    RUN(checksums);
+    RUN(bad_data);
+    RUN(footer_errors);
+    RUN(damaged_files);
+    RUN(out_of_memory);
+    RUN(projection);
+    RUN(page_indexes);
+    RUN(threads_agree);
+    RUN(synth_plain_pages);
+    RUN(synth_dictionary);
+    RUN(synth_counts);
+    RUN(synth_crc);
+    RUN(synth_optional);
+    RUN(synth_chunks);
+    return harness_done();
+}
