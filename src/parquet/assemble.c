@@ -287,7 +287,10 @@ static pq_status fill_decimal(pq_array *a, const pq_values *v, const uint8_t *bi
 }
 
 /* INT96 (nanoseconds of day, Julian day) -> timestamp in the array's unit.
- * Arithmetic wraps in 64 bits, like the engines that read these files. */
+ * The day is a signed 32-bit Julian day (Impala's layout) and the
+ * arithmetic wraps in 64 bits: values inside the int64-nanosecond range
+ * read as DuckDB shows them, values outside it as arrow-rs reads them
+ * (int96_from_spark.parquet, where the engines disagree). */
 static pq_status fill_int96(pq_array *a, const pq_values *v, const uint8_t *bits, int64_t n_slots, pq_error *err)
 {
     PQ_TRY(pq_array_reserve(a, n_slots, err));
@@ -299,7 +302,7 @@ static pq_status fill_int96(pq_array *a, const pq_values *v, const uint8_t *bits
         if (has_value(bits, i)) {
             const uint8_t *p = src + (size_t)(k++) * 12;
             uint64_t nod = pq_load_u64le(p);
-            int64_t day = (int64_t)pq_load_u32le(p + 8) - JULIAN_UNIX_EPOCH;
+            int64_t day = (int64_t)(int32_t)pq_load_u32le(p + 8) - JULIAN_UNIX_EPOCH; /* signed, as Impala */
             t = (int64_t)((uint64_t)day * (uint64_t)NANOS_PER_DAY + nod);
             if (div > 1) t = t / div - (t % div < 0);
         }
@@ -472,6 +475,21 @@ typedef struct asm_ctx {
     pq_buf hv;                                  /* leaf has-value bitmap, n_levels bits */
 } asm_ctx;
 
+/* Index of the child of nd whose leaves include leaf li, or -1.  Children
+ * cover consecutive leaf ranges in order: binary search (wide structs). */
+static int64_t child_holding(const pq_schema_node *nd, int64_t li)
+{
+    int64_t lo = 0, hi = nd->n_children - 1;
+    while (lo <= hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        const pq_schema_node *ch = &nd->children[mid];
+        if (li < ch->first_leaf) hi = mid - 1;
+        else if (li >= ch->first_leaf + ch->n_leaves) lo = mid + 1;
+        else return mid;
+    }
+    return -1;
+}
+
 /* Resolve the path of leaf li below top-level node `top`. */
 static pq_status asm_path(asm_ctx *c, const pq_schema_node *top, pq_array *out, pq_error *err)
 {
@@ -492,9 +510,8 @@ static pq_status asm_path(asm_ctx *c, const pq_schema_node *top, pq_array *out, 
                            nd->field->name);
         if (is_list_kind(nd->field->type.kind)) c->list_at_rep[nd->elem_rep_level] = d;
         if (nd->n_children == 0) break;
-        int64_t k = 0;
-        while (k < nd->n_children && c->li >= nd->children[k].first_leaf + nd->children[k].n_leaves) k++;
-        if (k == nd->n_children || d + 2 >= ASM_MAX_DEPTH)
+        int64_t k = child_holding(nd, c->li);
+        if (k < 0 || d + 2 >= ASM_MAX_DEPTH)
             return PQ_FAIL(err, PQ_ERR_INTERNAL, "leaf %lld not below its top-level field", (long long)c->li);
         nd = &nd->children[k];
         arr = &arr->children[k];

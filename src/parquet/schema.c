@@ -423,14 +423,6 @@ static void rd_push(rd_ctx *c, int32_t i)
 
 static void rd_pop(rd_ctx *c) { c->depth--; }
 
-/* Children of group i: first is i+1, the next one starts where the previous
- * subtree ends. */
-static int32_t child_at(const rd_ctx *c, int32_t i, int32_t k)
-{
-    int32_t ch = i + 1;
-    while (k-- > 0) ch = c->next_sibling[ch];
-    return ch;
-}
 
 static pq_status record_leaf(rd_ctx *c, int32_t i, pq_error *err)
 {
@@ -448,17 +440,20 @@ static pq_status record_leaf(rd_ctx *c, int32_t i, pq_error *err)
 
 static pq_status convert_element(rd_ctx *c, int32_t i, bool as_element, pq_field *out, pq_error *err);
 
-/* Build a struct named `name` from the children of group i. */
+/* Build a struct from the children of group i.  The children array is
+ * allocated once (wide schemas have groups of thousands of fields). */
 static pq_status convert_struct(rd_ctx *c, int32_t i, bool nullable, pq_field *out, pq_error *err)
 {
     const pq_schema_element *el = &c->els[i];
     PQ_TRY(pq_field_init(out, el->name, pq_type_make(PQ_KIND_STRUCT), nullable, c->a, err));
-    for (int32_t k = 0; k < el->num_children; k++) {
-        pq_field ch;
-        memset(&ch, 0, sizeof ch); /* convert_element leaves it untouched on failure */
-        pq_status s = convert_element(c, child_at(c, i, k), false, &ch, err);
-        if (!s) s = pq_field_add_child(out, &ch, c->a, err);
-        if (s) { pq_field_reset(&ch, c->a); pq_field_reset(out, c->a); return s; }
+    out->children = (pq_field *)pq_calloc(c->a, (size_t)el->num_children, sizeof(pq_field));
+    if (!out->children) { pq_field_reset(out, c->a); return PQ_NOMEM(err); }
+    /* The first child is i+1, each next one starts where the previous
+     * subtree ends. */
+    for (int32_t k = 0, at = i + 1; k < el->num_children; k++, at = c->next_sibling[at]) {
+        pq_status s = convert_element(c, at, false, &out->children[k], err);
+        if (s) { pq_field_reset(out, c->a); return s; }
+        out->n_children = k + 1;
     }
     return PQ_OK;
 }
@@ -623,11 +618,13 @@ static pq_status convert_root(pq_schema_map *m, rd_ctx *c, pq_error *err)
 {
     const pq_schema_element *root = &c->els[0];
     int32_t nc = root->has_num_children ? root->num_children : 0;
-    for (int32_t k = 0; k < nc; k++) {
-        pq_field f;
-        PQ_TRY(convert_element(c, child_at(c, 0, k), false, &f, err));
-        pq_status s = pq_schema_add(&m->schema, &f, err);
-        if (s) { pq_field_reset(&f, c->a); return s; }
+    if (nc > 0) {
+        m->schema.fields = (pq_field *)pq_calloc(c->a, (size_t)nc, sizeof(pq_field));
+        if (!m->schema.fields) return PQ_NOMEM(err);
+    }
+    for (int32_t k = 0, at = 1; k < nc; k++, at = c->next_sibling[at]) {
+        PQ_TRY(convert_element(c, at, false, &m->schema.fields[k], err));
+        m->schema.n_fields = k + 1;
     }
     PQ_TRY(build_nodes(m, err));
     return attach_leaves(m, c->leaves, c->n_leaves, err);

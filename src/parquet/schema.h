@@ -74,8 +74,9 @@ typedef struct pq_schema_map {
     pq_arena arena;                   /* owns nodes, leaves, paths, elements */
 } pq_schema_map;
 
-/** Build the map of a file's schema.  `els` are borrowed and must outlive
- *  the map.  @return PQ_ERR_CORRUPT (bad tree: num_children past the end,
+/** Build the map of a file's schema.  The elements are copied (shallowly:
+ *  names stay borrowed) into the map's arena, so `leaf->element` points into
+ *  that copy and the footer's strings must outlive the map.  @return PQ_ERR_CORRUPT (bad tree: num_children past the end,
  *  leaf without type, group with a type, root with a repetition of REPEATED...),
  *  PQ_ERR_LIMIT (depth / columns), PQ_ERR_NOMEM. */
 PQ_NODISCARD pq_status pq_schema_map_from_elements(const pq_schema_element *els, int32_t n, const pq_limits *limits,
@@ -88,7 +89,8 @@ PQ_NODISCARD pq_status pq_schema_map_from_elements(const pq_schema_element *els,
 PQ_NODISCARD pq_status pq_schema_map_from_schema(const pq_schema *schema, const pq_allocator *a,
                                                  pq_schema_map *out, pq_error *err);
 
-/** Restrict `in` to the fields named by `paths` (dotted logical names, or
+/** Restrict `in` to the fields named by `paths` (the result borrows `in`'s
+ *  elements, so `in` must outlive it) (dotted logical names, or
  *  the Parquet path), producing a new map over the same elements whose
  *  schema keeps only the selected fields (structs keep only the selected
  *  children, in schema order) and whose leaves are the selected leaves.

@@ -261,7 +261,8 @@ const uint8_t *pq_array_bytes(const pq_array *arr, int64_t i, size_t *out_len)
 {
     if (kind_is_bytes(arr->type.kind)) {
         *out_len = (size_t)(arr->offsets[i + 1] - arr->offsets[i]);
-        return arr->values + arr->offsets[i];
+        /* every string so far empty: no data buffer yet */
+        return arr->values ? arr->values + arr->offsets[i] : (const uint8_t *)"";
     }
     size_t w = pq_type_value_size(&arr->type);
     *out_len = w;

@@ -385,6 +385,15 @@ TEST(nested_hand_built)
         pq_field sv[2] = {leaf("p", pq_type_timestamp(PQ_UNIT_MICROS, true), nb),
                           list_of("q", nb, leaf("element", pq_type_make(PQ_KIND_FLOAT), nb))};
         roundtrip_one(map_of("ms", nb, leaf("key", pq_type_int(32, true), false), struct_of("value", nb, sv, 2)), 200);
+        /* a wide struct (children found by binary search) */
+        pq_field wide[40];
+        for (int i = 0; i < 40; i++) {
+            char nm[16];
+            snprintf(nm, sizeof nm, "w%d", i);
+            wide[i] = i % 7 == 3 ? list_of(nm, nb, leaf("element", pq_type_int(32, true), nb))
+                                 : leaf(nm, pq_type_int(16 << (i % 3), true), nb);
+        }
+        roundtrip_one(struct_of("wide", nb, wide, 40), 60);
         /* list of NULL */
         roundtrip_one(list_of("ln", nb, leaf("element", pq_type_make(PQ_KIND_NULL), true)), 50);
     }
@@ -777,6 +786,35 @@ TEST(read_conversions)
     pq_array_reset(&out);
     pq_leaf_data_reset(&d);
     pq_schema_map_reset(&m);
+
+    /* INT96: signed Julian day, wrapping arithmetic, unit conversion */
+    pq_type t96 = pq_type_timestamp(PQ_UNIT_NANOS, false);
+    t96.from_int96 = true;
+    for (int unit = 0; unit < 3; unit++) {
+        t96.unit = (pq_time_unit)unit;
+        one_field_map(leaf("t", t96, false), &m);
+        make_data(&d, &m.leaves[0], NULL, NULL, 3);
+        uint8_t raw[36];
+        pq_store_u64le(raw, 1500);                                /* epoch + 1.5 us */
+        pq_store_u32le(raw + 8, 2440588);
+        pq_store_u64le(raw + 12, UINT64_C(86399999999999));       /* day before, last ns */
+        pq_store_u32le(raw + 20, 2440587);
+        pq_store_u64le(raw + 24, 0);
+        pq_store_u32le(raw + 32, 0xFFFFFFFFu);                    /* Julian day -1 */
+        if (pq_buf_append(&d.values.data, raw, 36, NULL)) abort();
+        d.values.n = 3;
+        CHECK_OK(assemble_one(&m, &d, 3, &out, &err), &err);
+        int64_t v[3];
+        memcpy(v, out.values, 24);
+        int64_t div = unit == 0 ? 1000000 : unit == 1 ? 1000 : 1;
+        CHECK_EQ_I64(v[0], 1500 / div);
+        CHECK_EQ_I64(v[1], -1 / div - (div > 1));                 /* floor of -1 ns */
+        int64_t wrapped = (int64_t)((uint64_t)(-1 - 2440588) * UINT64_C(86400000000000));
+        CHECK_EQ_I64(v[2], wrapped / div - (wrapped % div < 0)); /* floor division */
+        pq_array_reset(&out);
+        pq_leaf_data_reset(&d);
+        pq_schema_map_reset(&m);
+    }
 
     /* decimal from BYTE_ARRAY: sign extension, 17 bytes that fit, 17 that don't */
     pq_schema_element els[2];
