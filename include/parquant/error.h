@@ -69,7 +69,8 @@ typedef struct pq_error_location {
     int64_t column;     /**< leaf column index */
     int64_t page;       /**< page index inside the column chunk */
     int64_t line;       /**< 1-based text line (CSV/JSON) */
-    int64_t field;      /**< 1-based CSV field / JSON record number */
+    int64_t field;      /**< 1-based CSV field (column) number */
+    int64_t record;     /**< 1-based record number (JSON value, CSV data row) */
 } pq_error_location;
 
 /** Error record.  Plain data: no heap, safe to copy. */

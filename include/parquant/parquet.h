@@ -359,6 +359,13 @@ PQ_NODISCARD PQ_API pq_status pq_writer_close_memory(pq_writer *w, uint8_t **out
 /** Discard: remove the temporary file and free.  Accepts NULL. */
 PQ_API void pq_writer_abort(pq_writer *w);
 
+/** Check that codec `c` can be written at compression `level` (0 = the
+ *  codec's default; zstd -131072..22, gzip 1..12, brotli 1..11, lz4_raw
+ *  -65537..12 where 2..12 is LZ4HC; other codecs take no level).
+ *  @return PQ_ERR_UNSUPPORTED for LZ4 (legacy) and LZO, PQ_ERR_INVALID_ARG
+ *  for a level out of range, naming the range. */
+PQ_NODISCARD PQ_API pq_status pq_codec_check_level(pq_codec c, int level, pq_error *err);
+
 /** Names for enums ("SNAPPY", "RLE_DICTIONARY", "INT64"...). */
 PQ_API const char *pq_codec_name(pq_codec c);
 PQ_API const char *pq_encoding_name(pq_encoding e);

@@ -134,24 +134,27 @@ int cli_cat(int argc, char **argv)
     }
     if (!path) return cli_usage_error("cat", CAT_USAGE, "missing FILE");
 
+    char *spec = NULL;
+    char *names[1024];
+    size_t n_names = 0;
+    if (columns) {
+        spec = strdup(columns);
+        if (!spec) { fprintf(stderr, "parquant: out of memory\n"); return CLI_FAIL; }
+        n_names = split_columns(spec, names, 1024);
+        if (n_names == 0) {
+            free(spec);
+            return cli_usage_error("cat", CAT_USAGE, "--columns expects a comma-separated list of names, found '%s'",
+                                   columns);
+        }
+    }
     pq_error err;
     pq_error_clear(&err);
     pq_reader *r = NULL;
-    if (pq_reader_open(&r, path, NULL, &err) != PQ_OK) return cli_report(&err);
     int rc = CLI_OK;
-    if (columns) {
-        char *spec = strdup(columns);
-        char *names[1024];
-        size_t n = spec ? split_columns(spec, names, 1024) : 0;
-        if (!spec || n == 0) rc = cli_usage_error("cat", CAT_USAGE, "--columns expects a,b.c");
-        else if (pq_reader_select(r, (const char *const *)names, n, &err) != PQ_OK) rc = cli_report(&err);
-        free(spec);
-    }
-    if (rc == CLI_OK && cat_file(r, fmt, limit, &err) != PQ_OK) rc = cli_report(&err);
+    if (pq_reader_open(&r, path, NULL, &err) != PQ_OK) rc = cli_report(&err);
+    else if (n_names && pq_reader_select(r, (const char *const *)names, n_names, &err) != PQ_OK) rc = cli_report(&err);
+    else if (cat_file(r, fmt, limit, &err) != PQ_OK) rc = cli_report(&err);
     pq_reader_close(r);
-    if (fflush(stdout) != 0 && rc == CLI_OK) {
-        fprintf(stderr, "parquant: writing to standard output failed\n");
-        rc = CLI_FAIL;
-    }
+    free(spec);
     return rc;
 }

@@ -13,7 +13,8 @@ static const char CONVERT_USAGE[] =
     "usage: parquant convert IN OUT.parquet [options]\n"
     "  IN is CSV (header row) or JSON (JSON Lines or one array of objects)\n"
     "  --compression C      none|snappy|gzip|zstd|lz4_raw|brotli (default snappy)\n"
-    "  --level N            compression level (zstd 1..22, gzip 1..12, brotli 0..11)\n"
+    "  --level N            compression level, 0 = the codec's default (zstd -131072..22,\n"
+    "                       gzip 1..12, brotli 1..11, lz4_raw -65537..12 with 2..12 = LZ4HC)\n"
     "  --page-version 1|2   data page version (default 1)\n"
     "  --row-group-size N   rows per row group (default 1048576)\n"
     "  --page-size BYTES    target page size (default 1048576)\n"
@@ -33,9 +34,12 @@ static int apply_option(pq_convert_options *o, const char *opt, const char *v)
     int64_t n;
     if (!strcmp(opt, "--compression")) {
         if (pq_codec_parse(v, &o->writer.codec, &err) != PQ_OK)
-            return cli_usage_error("convert", CONVERT_USAGE, "%s", err.message);
+            return cli_usage_error("convert", CONVERT_USAGE,
+                                   "unknown codec '%s' (expected one of none, snappy, gzip, zstd, lz4_raw, brotli)", v);
+        if (pq_codec_check_level(o->writer.codec, 0, &err) != PQ_OK)
+            return cli_usage_error("convert", CONVERT_USAGE, "--compression '%s': %s", v, err.message);
     } else if (!strcmp(opt, "--level")) {
-        if (!cli_parse_i64(v, -131072, 22, &n))
+        if (!cli_parse_i64(v, INT32_MIN, INT32_MAX, &n))
             return cli_usage_error("convert", CONVERT_USAGE, "--level expects an integer, found '%s'", v);
         o->writer.compression_level = (int)n;
     } else if (!strcmp(opt, "--page-version")) {
@@ -80,6 +84,9 @@ int cli_convert(int argc, char **argv)
         else return cli_usage_error("convert", CONVERT_USAGE, "unexpected argument '%s'", a);
     }
     if (!in || !out) return cli_usage_error("convert", CONVERT_USAGE, "expected IN and OUT.parquet");
+    pq_error lerr;
+    if (pq_codec_check_level(o.writer.codec, o.writer.compression_level, &lerr) != PQ_OK)
+        return cli_usage_error("convert", CONVERT_USAGE, "%s", lerr.message);
 
     cli_progress prog;
     cli_progress_init(&prog, "convert");

@@ -37,7 +37,7 @@ static void print_field(const pq_reader *r, const pq_field *f, int depth, int64_
 static void encodings_text(const pq_column_meta *cm, char *buf, size_t cap)
 {
     size_t n = 0;
-    buf[0] = 0;
+    snprintf(buf, cap, "(none)");
     for (int32_t i = 0; i < cm->n_encodings && n < cap; i++)
         n += (size_t)snprintf(buf + n, cap - n, "%s%s", i ? "," : "", pq_encoding_name(cm->encodings[i]));
 }
@@ -280,6 +280,5 @@ int cli_inspect(int argc, char **argv)
         pq_buf_reset(&o);
     } else print_text(r, path);
     pq_reader_close(r);
-    if (fflush(stdout) != 0) rc = CLI_FAIL;
     return rc;
 }

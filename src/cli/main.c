@@ -52,7 +52,18 @@ bool cli_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
     return true;
 }
 
-int main(int argc, char **argv)
+/* Flush standard output; a failure (disk full, closed pipe) turns a
+ * successful run into a failed one with a message, never silent loss. */
+static int finish_stdout(int rc)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "parquant: writing to standard output failed: %s\n", strerror(errno));
+        return CLI_FAIL;
+    }
+    return rc;
+}
+
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         fputs(USAGE, stderr);
@@ -73,4 +84,9 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "validate")) return cli_validate(argc - 1, argv + 1);
     fprintf(stderr, "parquant: unknown command '%s'\n\n%s", cmd, USAGE);
     return CLI_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    return finish_stdout(dispatch(argc, argv));
 }

@@ -14,7 +14,7 @@ void pq_error_clear(pq_error *err)
     if (!err) return;
     memset(err, 0, sizeof *err);
     err->where.offset = err->where.row_group = err->where.column = -1;
-    err->where.page = err->where.line = err->where.field = -1;
+    err->where.page = err->where.line = err->where.field = err->where.record = -1;
 }
 
 pq_status pq_error_set(pq_error *err, pq_status code, const char *file, int line, const char *func,
@@ -77,6 +77,7 @@ char *pq_error_format(const pq_error *err, char *buf, size_t cap)
         PQ_APPEND("line %lld: ", (long long)err->where.line);
         if (err->where.field >= 0) PQ_APPEND("field %lld: ", (long long)err->where.field);
     }
+    if (err->where.record >= 0) PQ_APPEND("record %lld: ", (long long)err->where.record);
     if (err->column_path[0]) PQ_APPEND("column %s: ", err->column_path);
     if (err->where.row_group >= 0) PQ_APPEND("row group %lld: ", (long long)err->where.row_group);
     if (err->where.page >= 0) PQ_APPEND("page %lld: ", (long long)err->where.page);

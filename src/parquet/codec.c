@@ -216,10 +216,8 @@ static pq_status snappy_compress_to(pq_bytes in, pq_buf *out, pq_error *err)
 
 static pq_status gzip_compress_to(pq_codec_ctx *ctx, int level, pq_bytes in, pq_buf *out, pq_error *err)
 {
+    PQ_TRY(pq_codec_check_level(PQ_CODEC_GZIP, level, err));
     if (level == 0) level = CODEC_GZIP_DEFAULT;
-    if (level < 1 || level > CODEC_GZIP_LEVEL_MAX)
-        return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "GZIP: expected a compression level in 1..%d, found %d",
-                       CODEC_GZIP_LEVEL_MAX, level);
     struct libdeflate_compressor *c = ctx->gzip_c[level];
     if (!c) {
         c = libdeflate_alloc_compressor(level);
@@ -235,10 +233,8 @@ static pq_status gzip_compress_to(pq_codec_ctx *ctx, int level, pq_bytes in, pq_
 
 static pq_status zstd_compress_to(pq_codec_ctx *ctx, int level, pq_bytes in, pq_buf *out, pq_error *err)
 {
+    PQ_TRY(pq_codec_check_level(PQ_CODEC_ZSTD, level, err));
     if (level == 0) level = CODEC_ZSTD_DEFAULT;
-    if (level < ZSTD_minCLevel() || level > ZSTD_maxCLevel())
-        return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "ZSTD: expected a compression level in %d..%d, found %d",
-                       ZSTD_minCLevel(), ZSTD_maxCLevel(), level);
     if (!ctx->zstd_c) {
         ZSTD_customMem mem = {codec_mem_alloc, codec_mem_free, ctx};
         ctx->zstd_c = ZSTD_createCCtx_advanced(mem);
@@ -259,9 +255,7 @@ static pq_status zstd_compress_to(pq_codec_ctx *ctx, int level, pq_bytes in, pq_
  *  ordinary LZ4 block any reader decodes. */
 static pq_status lz4_compress_to(pq_codec_ctx *ctx, int level, pq_bytes in, pq_buf *out, pq_error *err)
 {
-    if (level < -CODEC_LZ4_ACCEL_MAX || level > LZ4HC_CLEVEL_MAX)
-        return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "LZ4_RAW: expected a compression level in %d..%d, found %d",
-                       -CODEC_LZ4_ACCEL_MAX, LZ4HC_CLEVEL_MAX, level);
+    PQ_TRY(pq_codec_check_level(PQ_CODEC_LZ4_RAW, level, err));
     int n_in;
     if (!codec_to_int(in.len, &n_in)) return PQ_FAIL(err, PQ_ERR_LIMIT, "LZ4_RAW: %zu bytes exceed INT_MAX", in.len);
     int bound = LZ4_compressBound(n_in);
@@ -307,10 +301,8 @@ static pq_status brotli_encode(BrotliEncoderState *s, pq_bytes in, pq_buf *out, 
 static pq_status brotli_compress_to(pq_codec_ctx *ctx, int level, pq_bytes in, pq_buf *out, pq_error *err)
 {
     size_t len_before = out->len;
+    PQ_TRY(pq_codec_check_level(PQ_CODEC_BROTLI, level, err));
     if (level == 0) level = CODEC_BROTLI_DEFAULT;
-    if (level < 1 || level > BROTLI_MAX_QUALITY)
-        return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "BROTLI: expected a compression level in 1..%d, found %d",
-                       BROTLI_MAX_QUALITY, level);
     ctx->brotli_refused = false;
     BrotliEncoderState *s = BrotliEncoderCreateInstance(brotli_enc_alloc, brotli_enc_free, ctx);
     if (!s) return PQ_NOMEM(err);
@@ -328,6 +320,35 @@ static pq_status brotli_compress_to(pq_codec_ctx *ctx, int level, pq_bytes in, p
         return PQ_NOMEM(err);
     }
     return st;
+}
+
+/* Range of compression levels accepted for codec c; false when the codec
+ * has no levels (then only 0 is accepted). 0 always means "the default". */
+static bool level_range(pq_codec c, int *lo, int *hi)
+{
+    switch (c) {
+    case PQ_CODEC_GZIP: *lo = 1; *hi = CODEC_GZIP_LEVEL_MAX; return true;
+    case PQ_CODEC_ZSTD: *lo = ZSTD_minCLevel(); *hi = ZSTD_maxCLevel(); return true;
+    case PQ_CODEC_LZ4_RAW: *lo = -CODEC_LZ4_ACCEL_MAX; *hi = LZ4HC_CLEVEL_MAX; return true;
+    case PQ_CODEC_BROTLI: *lo = 1; *hi = BROTLI_MAX_QUALITY; return true;
+    default: *lo = *hi = 0; return false;
+    }
+}
+
+pq_status pq_codec_check_level(pq_codec c, int level, pq_error *err)
+{
+    if (c == PQ_CODEC_LZ4) return PQ_FAIL(err, PQ_ERR_UNSUPPORTED, "the legacy LZ4 codec is not written; use lz4_raw");
+    if (c == PQ_CODEC_LZO) return PQ_FAIL(err, PQ_ERR_UNSUPPORTED, "the LZO codec is not supported");
+    if ((int)c < 0 || (int)c > PQ_CODEC_LZ4_RAW)
+        return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected a codec in 0..7, found %d", (int)c);
+    int lo, hi;
+    bool has = level_range(c, &lo, &hi);
+    if (level == 0) return PQ_OK;
+    if (!has) return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "%s has no compression levels, found level %d", codec_label(c), level);
+    if (level < lo || level > hi)
+        return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "%s: expected a compression level in %d..%d, found %d", codec_label(c),
+                       lo, hi, level);
+    return PQ_OK;
 }
 
 pq_status pq_codec_compress(pq_codec_ctx *ctx, pq_codec c, int level, pq_bytes in, pq_buf *out, pq_error *err)

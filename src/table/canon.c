@@ -88,8 +88,7 @@ pq_status pq_canon_double(double v, pq_buf *out, pq_error *err)
     return put_str(out, buf, err);
 }
 
-/* IEEE half -> double. */
-static double half_to_double(uint16_t h)
+double pq_half_to_double(uint16_t h)
 {
     int sign = (h >> 15) & 1, exp = (h >> 10) & 0x1f, frac = h & 0x3ff;
     double v;
@@ -99,8 +98,7 @@ static double half_to_double(uint16_t h)
     return sign ? -v : v;
 }
 
-/* Decimal text of a 128-bit two's complement value with `scale` digits. */
-static pq_status decimal_text(const uint8_t *le16, int32_t scale, pq_buf *out, pq_error *err)
+pq_status pq_canon_decimal(const uint8_t *le16, int32_t scale, pq_buf *out, pq_error *err)
 {
     uint64_t lo = pq_load_u64le(le16), hi = pq_load_u64le(le16 + 8);
     bool neg = (hi >> 63) != 0;
@@ -341,7 +339,7 @@ pq_status pq_canon_value(const pq_field *f, const pq_array *a, int64_t i, pq_buf
             snprintf(buf, sizeof buf, "%llu", (unsigned long long)((const uint64_t *)a->values)[i]);
         else snprintf(buf, sizeof buf, "%lld", (long long)load_int(a, i));
         return put_str(out, buf, err);
-    case PQ_KIND_FLOAT16: return pq_canon_double(half_to_double(((const uint16_t *)a->values)[i]), out, err);
+    case PQ_KIND_FLOAT16: return pq_canon_double(pq_half_to_double(((const uint16_t *)a->values)[i]), out, err);
     case PQ_KIND_FLOAT: return pq_canon_double((double)((const float *)a->values)[i], out, err);
     case PQ_KIND_DOUBLE: return pq_canon_double(((const double *)a->values)[i], out, err);
     case PQ_KIND_DATE: return pq_canon_date(((const int32_t *)a->values)[i], out, err);
@@ -353,7 +351,7 @@ pq_status pq_canon_value(const pq_field *f, const pq_array *a, int64_t i, pq_buf
         buf[n++] = '"';
         return pq_buf_append(out, buf, (size_t)n, err);
     }
-    case PQ_KIND_DECIMAL: return decimal_text(a->values + (size_t)i * 16, a->type.scale, out, err);
+    case PQ_KIND_DECIMAL: return pq_canon_decimal(a->values + (size_t)i * 16, a->type.scale, out, err);
     case PQ_KIND_STRING: case PQ_KIND_JSON: {
         size_t n;
         const uint8_t *p = pq_array_bytes(a, i, &n);

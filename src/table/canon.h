@@ -34,4 +34,10 @@ PQ_NODISCARD pq_status pq_canon_date(int64_t days, pq_buf *out, pq_error *err);
 /** Append "YYYY-MM-DD HH:MM:SS[.f]" (quoted) of `v` units since the epoch. */
 PQ_NODISCARD pq_status pq_canon_timestamp(int64_t v, pq_time_unit unit, pq_buf *out, pq_error *err);
 
+/** Append the exact text of a decimal128 (16 bytes little-endian two's
+ *  complement) with `scale` fraction digits, unquoted. */
+PQ_NODISCARD pq_status pq_canon_decimal(const uint8_t *le16, int32_t scale, pq_buf *out, pq_error *err);
+/** IEEE 754 half precision -> double (exact). */
+double pq_half_to_double(uint16_t h);
+
 #endif /* PARQUANT_TABLE_CANON_H */
