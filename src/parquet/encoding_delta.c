@@ -223,7 +223,11 @@ static pq_status decode_block(const uint8_t *p, size_t len, size_t *pos, size_t 
                        (unsigned long long)h->mb_count, len - *pos, base + *pos);
     size_t wpos = *pos;
     *pos += h->mb_count;
-    int maxw = mode == OUT_I64 ? 64 : 32;
+    /* INT32 streams may use widths above 32: DuckDB's V2 writer computes
+     * deltas in 64 bits and writes 33-bit miniblocks.  Adding them modulo
+     * 2^32 gives the intended values, so accept up to 64 for both types
+     * (as parquet-cpp and hyparquet do). */
+    int maxw = 64;
     for (uint64_t m = 0; m < h->mb_count && *left > 0; m++) {
         int w = p[wpos + m];
         if (w > maxw)

@@ -8,7 +8,8 @@
  *
  * Gather: every index is checked against the dictionary size before any
  * value is copied (max over the indices first, then a check-free copy loop
- * specialised for 1/4/8/12/16-byte values); the error names the first bad
+ * specialised for 1/4/8/12/16-byte values; BYTE_ARRAY values of up to 16
+ * bytes move as one constant-size copy); the error names the first bad
  * index.  A failed gather leaves `out` unchanged (capacity aside).
  *
  * Builder: an open-addressing (linear probing) hash table of 64-bit slots,
@@ -20,8 +21,10 @@
  * keys live in its owned data buffer and are addressed by offsets, so
  * growth never invalidates them.  Lookups of 4- and 8-byte values hash with
  * one multiply-xorshift; byte strings with an 8-bytes-per-step multiply-
- * rotate hash.  Nothing is allocated per value: the table and the value
- * buffers grow geometrically.
+ * rotate hash and compare word-wise (no memcpy/memcmp calls for short
+ * keys).  Nothing is allocated per value: the table and the value buffers
+ * grow geometrically.  A failed add (PQ_ERR_NOMEM, PQ_ERR_LIMIT) keeps the
+ * entries inserted so far; out_idx is then only partly written.
  */
 #include "parquet/encoding.h"
 

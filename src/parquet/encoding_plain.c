@@ -11,8 +11,9 @@
  * Fixed widths are one bounds check and one memcpy (the host is little-endian,
  * so the wire layout is the in-memory layout).  BYTE_ARRAY decoding is the
  * hot loop of string columns: the offsets and an upper bound of the data are
- * reserved once, so the loop does no allocation and one bounds check per
- * value.  Trailing bytes after the n values are ignored (they belong to
+ * reserved once (plus 16 bytes of slack, so values of up to 16 bytes are
+ * copied with one constant-size move), so the loop does no allocation and
+ * one bounds check per value.  Trailing bytes after the n values are ignored (they belong to
  * nothing; page readers bound the section).
  */
 #include "parquet/encoding.h"

@@ -390,7 +390,7 @@ TEST(hostile_headers)
         {"total < n", PQ_PHYS_INT32, {0x80, 0x01, 0x04, 0x02, 0x00, 0x00, 0, 0, 0, 0}, 10, 3},
         {"11-byte varint", PQ_PHYS_INT64, {0x80, 0x01, 0x04, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01}, 15, 1},
         {"10th varint byte > 1", PQ_PHYS_INT64, {0x80, 0x01, 0x04, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x02}, 14, 1},
-        {"width 33 for INT32", PQ_PHYS_INT32, {0x80, 0x01, 0x04, 0x02, 0x00, 0x00, 33, 0, 0, 0}, 10, 2},
+        {"width 65 for INT32", PQ_PHYS_INT32, {0x80, 0x01, 0x04, 0x02, 0x00, 0x00, 65, 0, 0, 0}, 10, 2},
         {"width 65 for INT64", PQ_PHYS_INT64, {0x80, 0x01, 0x04, 0x02, 0x00, 0x00, 65, 0, 0, 0}, 10, 2},
         {"block widths missing", PQ_PHYS_INT32, {0x80, 0x01, 0x04, 0x02, 0x00, 0x00, 0x00}, 7, 2},
         {"min delta missing", PQ_PHYS_INT32, {0x80, 0x01, 0x04, 0x02, 0x00}, 5, 2},
@@ -408,6 +408,19 @@ TEST(hostile_headers)
         CHECK_EQ_I64(out.n, 0);
         pq_values_reset(&out);
         free(copy);
+    }
+    /* DuckDB's V2 writer packs INT32 deltas in 33 bits: they add modulo 2^32.
+     * Delta 2^32 + 5 from a first value of 0 gives 5. */
+    {
+        uint8_t duck[10 + 132] = {0x80, 0x01, 0x04, 0x02, 0x00, 0x00, 33, 0, 0, 0};
+        duck[10] = 0x05;
+        duck[14] = 0x01; /* bit 32 */
+        pq_values o32;
+        pq_error e32;
+        CHECK_OK(decode_into(PQ_ENC_DELTA_BINARY_PACKED, PQ_PHYS_INT32, 0, duck, sizeof duck, 2, &o32, NULL, &e32), &e32);
+        CHECK_EQ_I64(o32.n, 2);
+        if (o32.n == 2) CHECK_EQ_I64(((const int32_t *)o32.data.data)[1], 5);
+        pq_values_reset(&o32);
     }
     /* width 33 is fine for INT64 (with its body), and in an unused miniblock */
     uint8_t ok64[10 + 132] = {0x80, 0x01, 0x04, 0x02, 0x00, 0x00, 33, 0, 0, 0};
