@@ -113,10 +113,14 @@ static pq_status csv_infer(pq_convert_reader *r, pq_error *err)
         pq_csv_infer_record(cols, &rec);
         progress(r, 1, pq_csv_bytes_read(csv), ++rows);
     }
+    /* the fields array is allocated at its final size: appending one by
+     * one would copy it for every column of a wide file */
+    if (s == PQ_OK && !(r->schema.fields = (pq_field *)pq_calloc(r->alloc, (size_t)n, sizeof(pq_field))))
+        s = PQ_NOMEM(err);
     for (int64_t i = 0; i < n && s == PQ_OK; i++) {
-        pq_field f;
-        s = pq_field_init(&f, pq_csv_column_name(csv, i), pq_csv_column_type(&cols[i]), true, r->alloc, err);
-        if (s == PQ_OK && (s = pq_schema_add(&r->schema, &f, err)) != PQ_OK) pq_field_reset(&f, r->alloc);
+        s = pq_field_init(&r->schema.fields[i], pq_csv_column_name(csv, i), pq_csv_column_type(&cols[i]), true,
+                          r->alloc, err);
+        if (s == PQ_OK) r->schema.n_fields = i + 1;
     }
     pq_free(r->alloc, cols);
     pq_csv_close(csv);
@@ -279,7 +283,7 @@ static pq_status record_error(pq_error *err, pq_status s, const pq_json_record *
 {
     if (err) {
         err->where.line = rec->line;
-        err->where.field = rec->index;
+        err->where.record = rec->index;
         err->where.offset = rec->offset;
     }
     return s;

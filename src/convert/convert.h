@@ -21,8 +21,16 @@
  * number and string, or object and scalar) fall back to STRING holding the
  * value's JSON text; missing keys and null are nulls.
  *
- * Errors name the file, line, column/field and byte offset (pq_error.path,
- * where.line, where.field, where.offset).
+ * Details beyond the summary above (infer.h has the full rules): integers
+ * with leading zeros ("007") stay STRING; integers beyond int64 become
+ * DECIMAL(38,0) (more than 38 digits: STRING); timestamps with an offset are
+ * stored UTC-adjusted, in microseconds unless a value needs nanoseconds;
+ * in CSV a quoted "" is an empty string and an empty unquoted cell a null;
+ * JSON input may also be objects separated by whitespace (a single
+ * pretty-printed object is one row).
+ *
+ * Errors name the file, line, CSV field or JSON record and byte offset
+ * (pq_error.path, where.line, where.field / where.record, where.offset).
  */
 #ifndef PARQUANT_CONVERT_H
 #define PARQUANT_CONVERT_H

@@ -670,6 +670,24 @@ static pq_status settle(pq_jnode *t, const pq_allocator *a, pq_error *err)
     return t->slots ? PQ_OK : PQ_NOMEM(err);
 }
 
+static pq_status build_field(pq_field *out, const char *name, const pq_jnode *t, const pq_allocator *a,
+                             pq_error *err);
+
+/* Build the fields of STRUCT t into one array allocated at its final size
+ * (appending one by one would copy the array for every field).  On failure
+ * *out and *n describe what was built, for the caller to reset. */
+static pq_status build_fields(pq_field **out, int64_t *n, const pq_jnode *t, const pq_allocator *a, pq_error *err)
+{
+    *n = 0;
+    *out = (pq_field *)pq_calloc(a, t->n_fields, sizeof(pq_field));
+    if (!*out) return PQ_NOMEM(err);
+    for (uint32_t i = 0; i < t->n_fields; i++) {
+        PQ_TRY(build_field(&(*out)[i], t->fields[i].name, &t->fields[i].type, a, err));
+        *n = i + 1;
+    }
+    return PQ_OK;
+}
+
 /* Build the pq_field named `name` for node t (out is initialised here). */
 static pq_status build_field(pq_field *out, const char *name, const pq_jnode *t, const pq_allocator *a,
                              pq_error *err)
@@ -689,16 +707,9 @@ static pq_status build_field(pq_field *out, const char *name, const pq_jnode *t,
     }
     case PQ_J_STRUCT: {
         PQ_TRY(pq_field_init(out, name, pq_type_make(PQ_KIND_STRUCT), true, a, err));
-        for (uint32_t i = 0; i < t->n_fields; i++) {
-            pq_field ch;
-            pq_status s = build_field(&ch, t->fields[i].name, &t->fields[i].type, a, err);
-            if (s == PQ_OK && (s = pq_field_add_child(out, &ch, a, err)) != PQ_OK) pq_field_reset(&ch, a);
-            if (s) {
-                pq_field_reset(out, a);
-                return s;
-            }
-        }
-        return PQ_OK;
+        pq_status s = build_fields(&out->children, &out->n_children, t, a, err);
+        if (s) pq_field_reset(out, a);
+        return s;
     }
     default: ty = pq_type_make(PQ_KIND_STRING); break; /* NULL, STRING, TEXT */
     }
@@ -712,14 +723,7 @@ pq_status pq_json_infer_finish(pq_json_infer *ji, pq_schema *out, pq_error *err)
         return PQ_FAIL(err, PQ_ERR_PARSE, "expected at least one key in the JSON records, found none in %lld records",
                        (long long)ji->records);
     PQ_TRY(settle(&ji->root, ji->alloc, err));
-    for (uint32_t i = 0; i < ji->root.n_fields; i++) {
-        pq_field f;
-        pq_status s = build_field(&f, ji->root.fields[i].name, &ji->root.fields[i].type, ji->alloc, err);
-        if (s == PQ_OK && (s = pq_schema_add(out, &f, err)) != PQ_OK) pq_field_reset(&f, ji->alloc);
-        if (s) {
-            pq_schema_reset(out);
-            return s;
-        }
-    }
-    return PQ_OK;
+    pq_status s = build_fields(&out->fields, &out->n_fields, &ji->root, ji->alloc, err);
+    if (s) pq_schema_reset(out);
+    return s;
 }

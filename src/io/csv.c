@@ -425,7 +425,9 @@ static bool scan_fast(pq_csv_reader *r, csv_scan *s, int64_t *out_n)
 static pq_status scan_record(pq_csv_reader *r, pq_csv_record *rec, pq_error *err)
 {
     pq_textin *in = &r->in;
-    PQ_TRY(skip_blank_lines(r));
+    /* An empty line is one empty field (RFC 4180): a null record when the
+     * header has one column, and skipped as noise otherwise. */
+    if (r->n_cols != 1) PQ_TRY(skip_blank_lines(r));
     csv_scan s = {in->buf + in->pos, in->buf + in->len, in->eof, r->line};
     memset(rec, 0, sizeof *rec);
     if (s.p == s.end) return PQ_OK;

@@ -70,7 +70,7 @@ static pq_status jp_locate(const jp *j, pq_status s)
     if (j->err) {
         j->err->where.line = j->line;
         j->err->where.offset = jp_offset(j);
-        j->err->where.field = j->r->records + 1;
+        j->err->where.record = j->r->records + 1;
     }
     return s;
 }
@@ -589,7 +589,7 @@ static pq_status read_more(pq_json_reader *r, pq_error *err)
         if (err) {
             err->where.line = r->line;
             err->where.offset = pq_textin_offset(&r->in, r->in.buf + r->in.pos);
-            err->where.field = r->records + 1;
+            err->where.record = r->records + 1;
         }
         return PQ_FAIL(err, PQ_ERR_LIMIT, "expected a record of at most %zu bytes, found a longer one",
                        r->opt.max_record_bytes);
@@ -639,8 +639,10 @@ pq_status pq_json_open(pq_json_reader **out, const pq_source *src, const pq_json
     pq_json_options opt;
     if (o) opt = *o;
     else pq_json_options_init(&opt);
-    if (opt.max_depth < 1 || opt.max_record_bytes == 0)
-        return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected positive JSON limits, found depth %d", opt.max_depth);
+    /* the parser recurses once per level: the cap keeps the stack small */
+    if (opt.max_depth < 1 || opt.max_depth > PQ_JSON_MAX_DEPTH || opt.max_record_bytes == 0)
+        return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected a nesting limit in 1..%d and a positive record size, "
+                       "found %d and %zu", PQ_JSON_MAX_DEPTH, opt.max_depth, opt.max_record_bytes);
     pq_json_reader *r = (pq_json_reader *)pq_calloc(a, 1, sizeof *r);
     if (!r) return PQ_NOMEM(err);
     r->opt = opt;

@@ -24,7 +24,7 @@
  * fields let the last one win.
  *
  * Errors: PQ_ERR_PARSE "expected X, found Y at line L, column C" with
- * err->where.line, where.offset (source byte offset) and where.field (the
+ * err->where.line, where.offset (source byte offset) and where.record (the
  * 1-based record number); nesting deeper than max_depth is PQ_ERR_LIMIT, as
  * is a record longer than max_record_bytes.
  */
@@ -66,10 +66,12 @@ typedef struct pq_json_record {
     int64_t index;             /* 1-based record number */
 } pq_json_record;
 
+#define PQ_JSON_MAX_DEPTH 4096 /* largest accepted max_depth (the parser recurses) */
+
 typedef struct pq_json_options {
     size_t block_size;         /* bytes per read, 0 = PQ_TEXTIN_BLOCK */
     size_t max_record_bytes;   /* default 128 MiB */
-    int max_depth;             /* nesting limit, default 512 */
+    int max_depth;             /* nesting limit, default 512, at most PQ_JSON_MAX_DEPTH */
 } pq_json_options;
 
 typedef struct pq_json_reader pq_json_reader;

@@ -16,8 +16,9 @@
 
 /** True for kinds with an offsets buffer. */
 bool pq_kind_has_offsets(pq_kind k);
-/** Create the validity bitmap (all existing slots valid) if absent, sized for
- *  the current capacity. */
+/** Create the validity bitmap (all existing slots valid) if absent, sized
+ *  for length + 16 slots: call it BEFORE pq_array_reserve, which then grows
+ *  the bitmap with the other buffers. */
 PQ_NODISCARD pq_status pq_array_ensure_validity(pq_array *arr, pq_error *err);
 /** Mark slot i (i < capacity) null: requires the bitmap (ensure_validity). */
 static inline void pq_array_set_null(pq_array *arr, int64_t i) { pq_bit_clear(arr->validity, i); }

@@ -167,7 +167,7 @@ TEST(dom_navigation_and_record_positions)
     /* then "[": not an object -> error on line 4 at offset 33, record 2 */
     CHECK_STATUS(pq_json_next(r, &rec, &err), PQ_ERR_PARSE);
     CHECK_EQ_I64(err.where.line, 4);
-    CHECK_EQ_I64(err.where.field, 2);
+    CHECK_EQ_I64(err.where.record, 2);
     CHECK_EQ_I64(err.where.offset, 33);
     CHECK_STATUS(pq_json_next(r, &rec, &err), PQ_ERR_STATE);
     pq_json_close(r);
@@ -233,7 +233,7 @@ TEST(errors_with_locations)
             pq_error_clear(&err);
             CHECK_STATUS(render(k->in, len, &o, NULL, out, sizeof out, &n, &err), k->status);
             CHECK_EQ_I64(err.where.line, k->line);
-            CHECK_EQ_I64(err.where.field, k->record);
+            CHECK_EQ_I64(err.where.record, k->record);
             CHECK_EQ_I64(err.where.offset, k->offset);
             CHECK(strstr(err.message, k->msg) != NULL);
             if (!strstr(err.message, k->msg)) fprintf(stderr, "  block %zu: message: %s\n", BLOCKS[b], err.message);
@@ -278,6 +278,13 @@ TEST(depth_limit)
     CHECK_STATUS(render(four, strlen(four), &o, NULL, out, sizeof out, &n, &err), PQ_ERR_LIMIT);
     free(ok);
     free(deep);
+    pq_source src;
+    pq_source_open_memory(&src, "{}", 2, "mem");
+    pq_json_reader *r;
+    o.max_depth = PQ_JSON_MAX_DEPTH + 1;
+    CHECK_STATUS(pq_json_open(&r, &src, &o, NULL, &err), PQ_ERR_INVALID_ARG);
+    o.max_depth = 0;
+    CHECK_STATUS(pq_json_open(&r, &src, &o, NULL, &err), PQ_ERR_INVALID_ARG);
 }
 
 TEST(record_size_limit)
@@ -294,7 +301,7 @@ TEST(record_size_limit)
     CHECK_STATUS(render(in, strlen(in), &o, NULL, out, sizeof out, &n, &err), PQ_ERR_LIMIT);
     CHECK_EQ_I64(n, 1);
     CHECK_EQ_I64(err.where.line, 2);
-    CHECK_EQ_I64(err.where.field, 2);
+    CHECK_EQ_I64(err.where.record, 2);
     CHECK_EQ_I64(err.where.offset, 8);
 }
 
