@@ -11,11 +11,23 @@
  * Row groups: rows accumulate in the leaves' column writers until
  * row_group_size rows (a table is split across row groups as needed; a row
  * group never holds more), or until pq_writer_flush / close.  Each write
- * shreds and encodes the leaves in parallel: leaf i is one work item of a
- * small persistent thread pool (the caller's thread is worker 0), each
- * worker with its own codec contexts and scratch.  Chunks are then written
- * in schema order by the caller's thread, so the file's bytes do not depend
- * on the number of threads.
+ * runs jobs on a small persistent thread pool (the caller's thread is
+ * worker 0; each worker has its own codec contexts and scratch).  A job's
+ * work items are (row group segment, leaf) pairs: a write spanning several
+ * row groups encodes up to max_segments of them at once, each in its own
+ * "slot" of column writers, so that even a table of few columns keeps every
+ * worker busy.  Finished row groups stay pending and are written out by the
+ * first item of the next job (or by flush/close), overlapping the file
+ * writes with encoding.  Chunks are written in row group then schema order
+ * and each chunk's bytes depend only on its rows, so the file's bytes do not
+ * depend on the number of threads or on how rows were batched into writes.
+ * Memory: a row group's compressed chunks live in memory until written
+ * out; up to 2 x max_segments row groups (one with a single worker).
+ *
+ * Tables are checked before any work: same field names, types and
+ * nullability as the writer's schema, columns of num_rows slots, and no
+ * null in a non-nullable field where its ancestors are valid
+ * (PQ_ERR_INVALID_ARG naming the field and the row).
  *
  * FileMetaData: version 2 when pages are v2 or any leaf uses an encoding
  * newer than format 1.0 (DELTA_*, BYTE_STREAM_SPLIT, RLE booleans), else 1;
@@ -47,14 +59,19 @@
  * of the default page's values, so pages rarely straddle batches. */
 #define PQ_SHRED_ROWS ((int64_t)1 << 18)
 #define PQ_MAX_THREADS 256
-/* Row groups encoded at once (each in its own slot of column writers). */
-#define PQ_MAX_SLOTS 4
+/* Row groups encoded by one job (each in its own slot of column writers);
+ * twice as many slots exist so that the previous job's row groups can be
+ * written out while the next ones are encoded. */
+#define PQ_MAX_SEGMENTS 4
+#define PQ_MAX_SLOTS (2 * PQ_MAX_SEGMENTS)
+/* Leaves beyond which a single slot is used (no overlap of writes). */
+#define PQ_WIDE_SCHEMA 10000
 
 typedef struct wr_worker {
     pq_cw_scratch scratch;   /* codec contexts and page buffers */
     pq_leaf_batch batch;     /* shredded levels and values */
     pq_error err;            /* first failure of the current job */
-    int64_t fail_leaf;       /* work item of that failure, -1 = none */
+    int64_t fail_item;       /* work item of that failure, -1 = none */
 } wr_worker;
 
 typedef struct wr_thread {
@@ -75,6 +92,12 @@ typedef struct wr_pool {
     int64_t next, n_items;   /* items handed out / in the job */
     int running;             /* helpers not yet done with the job */
 } wr_pool;
+
+/* A finished row group waiting to be written: its slot and row count. */
+typedef struct wr_done {
+    int slot;
+    int64_t rows;
+} wr_done;
 
 /* A range of rows of one row group, encoded by one job. */
 typedef struct wr_segment {
@@ -105,16 +128,22 @@ struct pq_writer {
     int64_t n_leaves;
     pq_column_writer_config *cfgs; /* per leaf (arena) */
     pq_column_writer **cols; /* n_slots x n_leaves, slot-major */
-    int n_slots;             /* row groups that can be encoded at once, 1..PQ_MAX_SLOTS */
-    int open_slot;           /* slot holding the open row group */
+    int n_slots;             /* sets of column writers, 1..PQ_MAX_SLOTS */
+    int max_segments;        /* row groups one job may encode, 1..PQ_MAX_SEGMENTS */
+    int open_slot;           /* slot holding the open row group (possibly empty) */
+    wr_done pend[PQ_MAX_SEGMENTS]; /* finished row groups not yet written, in order */
+    int n_pend;
     wr_leaf_opts *leaf_opts;
     wr_worker *workers;      /* n_scratch entries initialised */
     int n_scratch;
     int n_workers;           /* used: helper threads + the caller, <= n_scratch */
     wr_pool pool;
-    /* current job: n_job segments x n_leaves work items */
-    wr_segment job[PQ_MAX_SLOTS];
+    /* current job: item 0 writes out the pending row groups when `job_emit`,
+     * then n_job segments x n_leaves encoding items */
+    wr_segment job[PQ_MAX_SEGMENTS];
     int n_job;
+    bool job_emit;
+    int32_t job_rg0;         /* index of the job's first row group (error locations) */
     /* row groups */
     int64_t rg_rows;         /* rows in the open row group */
     int64_t total_rows;
@@ -350,49 +379,71 @@ static void pool_run(pq_writer *w, void (*fn)(pq_writer *, int, int64_t), int64_
     pthread_mutex_unlock(&p->mu);
 }
 
-/* ------------------------------------------------------------ leaf jobs */
+/* ------------------------------------------------------------ jobs */
 
-/* Work item (segment, leaf): shred the segment's rows of the leaf into the
- * segment's column writer, and close the chunk when the segment completes
- * its row group.  Failures are kept per worker (the first one only: each
- * worker takes items in increasing order). */
-static void task_leaf(pq_writer *w, int worker, int64_t item)
+static pq_status emit_row_group(pq_writer *w, int slot, int64_t rows, pq_error *err);
+
+/* Record the first failure of a worker (items are taken in increasing
+ * order, so it is the worker's lowest failing item). */
+static void note_failure(wr_worker *wk, int64_t item, pq_status st, pq_error *e)
+{
+    if (wk->fail_item >= 0) return;
+    e->code = st;
+    wk->err = *e;
+    wk->fail_item = item;
+}
+
+/* Work item: item 0 of an emitting job writes out the pending row groups
+ * (the only item touching the sink, the footer metadata and the pending
+ * slots); every other item is a (segment, leaf) pair: shred the segment's
+ * rows of the leaf into the segment's column writer, and close the chunk
+ * when the segment completes its row group. */
+static void task_item(pq_writer *w, int worker, int64_t item)
 {
     wr_worker *wk = &w->workers[worker];
-    const wr_segment *sg = &w->job[item / w->n_leaves];
-    int64_t leaf = item % w->n_leaves;
-    pq_column_writer *cw = w->cols[(int64_t)sg->slot * w->n_leaves + leaf];
     pq_error e;
     pq_error_clear(&e);
     pq_status st = PQ_OK;
+    if (w->job_emit && item == 0) {
+        for (int i = 0; i < w->n_pend && st == PQ_OK; i++) st = emit_row_group(w, w->pend[i].slot, w->pend[i].rows, &e);
+        if (st != PQ_OK) note_failure(wk, item, st, &e);
+        return;
+    }
+    int64_t k = item - (w->job_emit ? 1 : 0);
+    const wr_segment *sg = &w->job[k / w->n_leaves];
+    int64_t leaf = k % w->n_leaves;
+    pq_column_writer *cw = w->cols[(int64_t)sg->slot * w->n_leaves + leaf];
     const pq_leaf *lf = &w->map.leaves[leaf];
     if (sg->table) {
         const pq_array *col = &sg->table->columns[lf->top];
         for (int64_t r = 0; r < sg->rows && st == PQ_OK; r += PQ_SHRED_ROWS) {
-            int64_t k = sg->rows - r < PQ_SHRED_ROWS ? sg->rows - r : PQ_SHRED_ROWS;
-            st = pq_shred_leaf(&w->map, leaf, col, sg->row0 + r, k, &wk->batch, &e);
+            int64_t nr = sg->rows - r < PQ_SHRED_ROWS ? sg->rows - r : PQ_SHRED_ROWS;
+            st = pq_shred_leaf(&w->map, leaf, col, sg->row0 + r, nr, &wk->batch, &e);
             if (st == PQ_OK) st = pq_column_writer_write(cw, &wk->batch, &wk->scratch, &e);
         }
     }
     if (st == PQ_OK && sg->finish) st = pq_column_writer_finish(cw, &wk->scratch, &e);
-    if (st != PQ_OK && wk->fail_leaf < 0) {
-        e.code = st;
+    if (st != PQ_OK) {
         if (!e.column_path[0]) snprintf(e.column_path, sizeof e.column_path, "%s", lf->path);
-        if (e.where.row_group < 0) e.where.row_group = w->n_rgs + item / w->n_leaves;
-        wk->err = e;
-        wk->fail_leaf = item;
+        if (e.where.row_group < 0) e.where.row_group = w->job_rg0 + k / w->n_leaves;
+        note_failure(wk, item, st, &e);
     }
 }
 
-/* Run the current job (every segment x leaf); report the failure of the
- * lowest item. */
+/* Run the current job (emission, then every segment x leaf); report the
+ * failure of the lowest item.  The pending row groups are written out
+ * (emptying the pending list) when job_emit is set. */
 static pq_status run_job(pq_writer *w, pq_error *err)
 {
-    for (int i = 0; i < w->n_workers; i++) w->workers[i].fail_leaf = -1;
-    pool_run(w, task_leaf, (int64_t)w->n_job * w->n_leaves);
+    for (int i = 0; i < w->n_workers; i++) w->workers[i].fail_item = -1;
+    w->job_rg0 = w->n_rgs + w->n_pend;
+    w->job_emit = w->n_pend > 0;
+    pool_run(w, task_item, (int64_t)w->n_job * w->n_leaves + (w->job_emit ? 1 : 0));
+    w->job_emit = false;
+    w->n_pend = 0; /* written out, or the writer is poisoned */
     const wr_worker *bad = NULL;
     for (int i = 0; i < w->n_workers; i++)
-        if (w->workers[i].fail_leaf >= 0 && (!bad || w->workers[i].fail_leaf < bad->fail_leaf)) bad = &w->workers[i];
+        if (w->workers[i].fail_item >= 0 && (!bad || w->workers[i].fail_item < bad->fail_item)) bad = &w->workers[i];
     if (!bad) return PQ_OK;
     if (err) *err = bad->err;
     return bad->err.code;
@@ -473,7 +524,8 @@ static pq_status create_workers(pq_writer *w, int threads, pq_error *err)
         threads = ncpu > 0 ? (int)(ncpu < PQ_MAX_THREADS ? ncpu : PQ_MAX_THREADS) : 1;
     }
     if (threads > PQ_MAX_THREADS) threads = PQ_MAX_THREADS;
-    if ((int64_t)threads > w->n_leaves) threads = (int)w->n_leaves;
+    /* more workers than a job's items would idle */
+    if ((int64_t)threads > w->n_leaves * PQ_MAX_SEGMENTS) threads = (int)(w->n_leaves * PQ_MAX_SEGMENTS);
     w->workers = (wr_worker *)pq_calloc(w->alloc, (size_t)threads, sizeof(wr_worker));
     if (!w->workers) return PQ_NOMEM(err);
     for (int i = 0; i < threads; i++) {
@@ -489,12 +541,16 @@ static pq_status create_workers(pq_writer *w, int threads, pq_error *err)
 
 /* Decide how many row groups one job may encode (enough work items for the
  * workers: about 3 per worker, when a write spans several row groups) and
- * create that many sets of column writers. */
+ * create the sets of column writers: twice that many with helper threads,
+ * so that a job can write out the previous job's row groups. */
 static pq_status create_slots(pq_writer *w, pq_error *err)
 {
     int64_t want = ((int64_t)3 * w->n_workers + w->n_leaves - 1) / w->n_leaves;
     if (w->n_workers == 1) want = 1;
-    w->n_slots = (int)(want < 1 ? 1 : want > PQ_MAX_SLOTS ? PQ_MAX_SLOTS : want);
+    w->max_segments = (int)(want < 1 ? 1 : want > PQ_MAX_SEGMENTS ? PQ_MAX_SEGMENTS : want);
+    /* very wide schemas keep one set: column writers are not free */
+    w->n_slots = w->n_workers > 1 && w->n_leaves <= PQ_WIDE_SCHEMA ? 2 * w->max_segments : 1;
+    if (w->n_slots == 1) w->max_segments = 1;
     size_t n = (size_t)w->n_slots * (size_t)w->n_leaves;
     w->cols = (pq_column_writer **)pq_calloc(w->alloc, n, sizeof *w->cols);
     if (!w->cols) {
@@ -610,7 +666,7 @@ static pq_status check_field(const pq_field *want, const pq_field *got, char *pa
     int w = snprintf(path + plen, cap - plen, "%s%s", plen ? "." : "", want->name);
     size_t len = w < 0 ? plen : (plen + (size_t)w < cap ? plen + (size_t)w : cap - 1);
     if (strcmp(want->name, got->name) != 0)
-        return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "field '%s': expected this name, found '%s'", path, got->name);
+        return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected field '%s', found '%s'", path, got->name);
     if (!type_same(&want->type, &got->type) || want->n_children != got->n_children) {
         char a[64], b[64];
         return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "field '%s': expected type %s, found %s", path,
@@ -720,7 +776,8 @@ static pq_status validate_table(const pq_writer *w, const pq_table *t, pq_error 
     if (t->schema.n_fields != s->n_fields)
         return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected a table of %lld fields, found %lld", (long long)s->n_fields,
                        (long long)t->schema.n_fields);
-    if (t->num_rows < 0) return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected num_rows >= 0, found %lld", (long long)t->num_rows);
+    if (t->num_rows < 0)
+        return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected num_rows >= 0, found %lld", (long long)t->num_rows);
     char path[256];
     for (int64_t i = 0; i < s->n_fields; i++) {
         path[0] = 0;
@@ -797,33 +854,85 @@ static pq_status emit_row_group(pq_writer *w, int slot, int64_t rows, pq_error *
     return PQ_OK;
 }
 
-/* Close the open row group (if it has rows). */
-static pq_status flush_row_group(pq_writer *w, pq_error *err)
+/* Write out the pending row groups on the calling thread. */
+static pq_status emit_pending(pq_writer *w, pq_error *err)
 {
-    if (w->rg_rows == 0) return PQ_OK;
-    w->job[0] = (wr_segment){NULL, 0, 0, true, w->open_slot};
-    w->n_job = 1;
-    PQ_TRY(run_job(w, err));
-    PQ_TRY(emit_row_group(w, w->open_slot, w->rg_rows, err));
-    w->rg_rows = 0;
+    int n = w->n_pend;
+    w->n_pend = 0;
+    for (int i = 0; i < n; i++) PQ_TRY(emit_row_group(w, w->pend[i].slot, w->pend[i].rows, err));
     return PQ_OK;
 }
 
+/* Close the open row group (if it has rows) and write out everything. */
+static pq_status flush_row_group(pq_writer *w, pq_error *err)
+{
+    if (w->rg_rows > 0) {
+        w->job[0] = (wr_segment){NULL, 0, 0, true, w->open_slot};
+        w->n_job = 1;
+        int slot = w->open_slot;
+        int64_t rows = w->rg_rows;
+        PQ_TRY(run_job(w, err));
+        w->pend[w->n_pend++] = (wr_done){slot, rows};
+        w->rg_rows = 0;
+    }
+    return emit_pending(w, err);
+}
+
+/* True when `slot` holds the open or a pending row group. */
+static bool slot_busy(const pq_writer *w, int slot)
+{
+    if (slot == w->open_slot) return true;
+    for (int i = 0; i < w->n_pend; i++)
+        if (w->pend[i].slot == slot) return true;
+    return false;
+}
+
 /* Plan a job from row `pos` of t: the rest of the open row group, then up
- * to n_slots - 1 further row groups (each in the next slot).  Returns the
- * row after the job's last. */
+ * to max_segments - 1 further row groups, each in a free slot (neither open
+ * nor pending).  Returns the row after the job's last. */
 static int64_t plan_job(pq_writer *w, const pq_table *t, int64_t pos)
 {
-    int slot = w->open_slot;
+    for (int s = 0; s < w->n_slots && w->open_slot < 0; s++)
+        if (!slot_busy(w, s)) w->open_slot = s;
+    int slot = w->open_slot, next = 0;
     w->n_job = 0;
-    do {
+    for (;;) {
         int64_t room = w->row_group_size - (w->n_job == 0 ? w->rg_rows : 0);
         int64_t take = t->num_rows - pos < room ? t->num_rows - pos : room;
         w->job[w->n_job++] = (wr_segment){t, pos, take, take == room, slot};
         pos += take;
-        slot = (slot + 1) % w->n_slots;
-    } while (w->n_job < w->n_slots && pos < t->num_rows && w->job[w->n_job - 1].finish);
+        if (w->n_job == w->max_segments || pos == t->num_rows || !w->job[w->n_job - 1].finish) break;
+        /* the next free slot not already in this job */
+        for (slot = -1; next < w->n_slots && slot < 0; next++) {
+            bool used = slot_busy(w, next);
+            for (int i = 0; i < w->n_job && !used; i++) used = w->job[i].slot == next;
+            if (!used) slot = next;
+        }
+        if (slot < 0) break;
+    }
     return pos;
+}
+
+/* After a job: completed row groups become pending (in order) and the open
+ * row group moves to the unfinished segment or to a free slot. */
+static void commit_job(pq_writer *w)
+{
+    for (int i = 0; i < w->n_job; i++) {
+        const wr_segment *sg = &w->job[i];
+        int64_t rows = (i == 0 ? w->rg_rows : 0) + sg->rows;
+        if (sg->finish) {
+            w->pend[w->n_pend++] = (wr_done){sg->slot, rows};
+            w->rg_rows = 0;
+        } else {
+            w->rg_rows = rows;
+            w->open_slot = sg->slot;
+        }
+    }
+    if (w->job[w->n_job - 1].finish) {
+        w->open_slot = -1;
+        for (int s = 0; s < w->n_slots && w->open_slot < 0; s++)
+            if (!slot_busy(w, s)) w->open_slot = s;
+    }
 }
 
 static pq_status write_rows(pq_writer *w, const pq_table *t, pq_error *err)
@@ -831,23 +940,13 @@ static pq_status write_rows(pq_writer *w, const pq_table *t, pq_error *err)
     PQ_TRY(validate_table(w, t, err));
     int64_t pos = 0;
     while (pos < t->num_rows) {
+        /* one slot only (no helper threads): write out before reusing it */
+        if (w->n_slots == 1) PQ_TRY(emit_pending(w, err));
         pos = plan_job(w, t, pos);
-        pq_status st = run_job(w, err);
-        PQ_TRY(st);
-        /* emit the completed row groups in order; an incomplete last one stays open */
-        for (int i = 0; i < w->n_job; i++) {
-            const wr_segment *sg = &w->job[i];
-            int64_t rows = (i == 0 ? w->rg_rows : 0) + sg->rows;
-            if (sg->finish) {
-                PQ_TRY(emit_row_group(w, sg->slot, rows, err));
-                w->rg_rows = 0;
-            } else {
-                w->rg_rows = rows;
-                w->open_slot = sg->slot;
-            }
-        }
-        if (w->job[w->n_job - 1].finish) w->open_slot = 0; /* every slot is empty again */
+        PQ_TRY(run_job(w, err));
+        commit_job(w);
     }
+    if (w->n_slots == 1) PQ_TRY(emit_pending(w, err));
     return PQ_OK;
 }
 
