@@ -54,11 +54,13 @@ static const char *err_text(int e, char *buf, size_t cap)
 #endif
 }
 
-/* Report PQ_ERR_IO "<what> '<path>': <strerror(e)>" and record the path. */
+/* Report PQ_ERR_IO "<what>: <strerror(e)>" about the file the user named
+ * (err->path = `path`, the final output path: the temporary file's random
+ * name means nothing to the user, so `what` says when it was involved). */
 static pq_status io_fail(pq_error *err, const char *what, const char *path, int e)
 {
     char tb[128];
-    pq_status s = PQ_FAIL(err, PQ_ERR_IO, "%s '%s': %s", what, path, err_text(e, tb, sizeof tb));
+    pq_status s = PQ_FAIL(err, PQ_ERR_IO, "%s: %s", what, err_text(e, tb, sizeof tb));
     if (err) snprintf(err->path, sizeof err->path, "%s", path);
     return s;
 }
@@ -112,9 +114,9 @@ static pq_status create_temp(pq_sink *s, pq_error *err)
         random_suffix(s->tmp + n + 5, attempt);
         int fd = open(s->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (fd >= 0) { s->fd = fd; return PQ_OK; }
-        if (errno != EEXIST && errno != EINTR) return io_fail(err, "cannot create temporary file", s->tmp, errno);
+        if (errno != EEXIST && errno != EINTR) return io_fail(err, "cannot create a temporary file in its folder", s->path, errno);
     }
-    return io_fail(err, "cannot create a unique temporary file beside", s->path, EEXIST);
+    return io_fail(err, "cannot create a unique temporary file in its folder", s->path, EEXIST);
 }
 
 pq_status pq_sink_open_file(pq_sink **out, const char *path, const pq_allocator *a, pq_error *err)
@@ -199,11 +201,11 @@ static pq_status write_all2(pq_sink *s, const uint8_t *a, size_t na, const uint8
         if (w < 0) {
             if (errno == EINTR) continue;
             s->failed = true;
-            return io_fail(err, "cannot write", s->tmp, errno);
+            return io_fail(err, "cannot write the temporary file", s->path, errno);
         }
         if (w == 0) {
             s->failed = true;
-            return io_fail(err, "cannot write", s->tmp, EIO);
+            return io_fail(err, "cannot write the temporary file", s->path, EIO);
         }
         s->written += w;
         size_t done = (size_t)w, fa = done < na ? done : na;
@@ -260,9 +262,9 @@ const char *pq_sink_temp_path(const pq_sink *s) { return s->fd >= 0 ? s->tmp : N
 static pq_status sync_folder(const pq_sink *s, pq_error *err)
 {
     int fd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return errno == EACCES ? PQ_OK : io_fail(err, "cannot open folder", s->dir, errno);
+    if (fd < 0) return errno == EACCES ? PQ_OK : io_fail(err, "cannot open its folder to sync it", s->path, errno);
     pq_status st = PQ_OK;
-    if (fsync(fd) != 0 && errno != EINVAL && errno != EROFS) st = io_fail(err, "cannot sync folder", s->dir, errno);
+    if (fsync(fd) != 0 && errno != EINVAL && errno != EROFS) st = io_fail(err, "cannot sync its folder", s->path, errno);
     close(fd);
     return st;
 }
@@ -272,11 +274,11 @@ static pq_status finish_file(pq_sink *s, pq_error *err)
 {
     if (s->failed) return PQ_FAIL(err, PQ_ERR_STATE, "sink unusable after an earlier failure");
     PQ_TRY(flush_buffer(s, err));
-    if (fsync(s->fd) != 0) return io_fail(err, "cannot sync", s->tmp, errno);
+    if (fsync(s->fd) != 0) return io_fail(err, "cannot sync the temporary file", s->path, errno);
     int fd = s->fd;
     s->fd = -1;
-    if (close(fd) != 0) return io_fail(err, "cannot close", s->tmp, errno);
-    if (rename(s->tmp, s->path) != 0) return io_fail(err, "cannot rename temporary file to", s->path, errno);
+    if (close(fd) != 0) return io_fail(err, "cannot close the temporary file", s->path, errno);
+    if (rename(s->tmp, s->path) != 0) return io_fail(err, "cannot rename the temporary file to this name", s->path, errno);
     pq_status st = sync_folder(s, err);
     /* The file is in place but not durably: honour "no file under the
      * final name after a failure". */

@@ -184,13 +184,14 @@ TEST(file_sink_unwritable_folder)
     snprintf(path, sizeof path, "%s/missing/sub/out.parquet", dir);
     CHECK_STATUS(pq_sink_open_file(&s, path, NULL, &err), PQ_ERR_IO);
     CHECK(s == NULL);
-    CHECK(strstr(err.message, "missing/sub/out.parquet") != NULL);
+    CHECK(strstr(err.message, ".tmp-") == NULL); /* the user never named the temporary file */
     CHECK(strstr(err.message, strerror(ENOENT)) != NULL);
     CHECK(strstr(err.path, "missing/sub/out.parquet") != NULL);
     /* a folder under the final name */
     pq_error_clear(&err);
     CHECK_STATUS(pq_sink_open_file(&s, dir, NULL, &err), PQ_ERR_IO);
-    CHECK(strstr(err.message, dir) != NULL);
+    CHECK_EQ_STR(err.path, dir);
+    CHECK(strstr(err.message, strerror(EISDIR)) != NULL);
     /* a regular file where a folder should be */
     char file[128];
     snprintf(file, sizeof file, "%s/plain", dir);
@@ -221,7 +222,8 @@ TEST(file_sink_failed_close_cleans_up)
     CHECK(mkdir(sub, 0755) == 0); /* non-empty: rename(2) cannot replace it */
     pq_error_clear(&err);
     CHECK_STATUS(pq_sink_close(s, &err), PQ_ERR_IO);
-    CHECK(strstr(err.message, "out.parquet") != NULL);
+    CHECK_EQ_STR(err.path, path);
+    CHECK(strstr(err.message, "rename") != NULL);
     CHECK_EQ_I64(count_entries(dir, NULL, 0), 1); /* only the folder we made */
     rmdir(sub);
     rmdir(path);
