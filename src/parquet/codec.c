@@ -298,6 +298,16 @@ static pq_status brotli_encode(BrotliEncoderState *s, pq_bytes in, pq_buf *out, 
     return PQ_OK;
 }
 
+/* Window bits for a page of n bytes: the default 4 MiB window, shrunk to
+ * the smallest power of two holding the page (at least 2^10) so that small
+ * pages don't pay for setting up a 4 MiB encoder state. */
+static uint32_t brotli_window(size_t n)
+{
+    uint32_t w = BROTLI_MIN_WINDOW_BITS;
+    while (w < CODEC_BROTLI_WINDOW && ((size_t)1 << w) < n) w++;
+    return w;
+}
+
 static pq_status brotli_compress_to(pq_codec_ctx *ctx, int level, pq_bytes in, pq_buf *out, pq_error *err)
 {
     size_t len_before = out->len;
@@ -308,7 +318,7 @@ static pq_status brotli_compress_to(pq_codec_ctx *ctx, int level, pq_bytes in, p
     if (!s) return PQ_NOMEM(err);
     /* The size hint lets brotli size its tables to the page instead of the window. */
     if (!BrotliEncoderSetParameter(s, BROTLI_PARAM_QUALITY, (uint32_t)level) ||
-        !BrotliEncoderSetParameter(s, BROTLI_PARAM_LGWIN, CODEC_BROTLI_WINDOW) ||
+        !BrotliEncoderSetParameter(s, BROTLI_PARAM_LGWIN, brotli_window(in.len)) ||
         !BrotliEncoderSetParameter(s, BROTLI_PARAM_SIZE_HINT, (uint32_t)in.len)) {
         BrotliEncoderDestroyInstance(s);
         return PQ_FAIL(err, PQ_ERR_INTERNAL, "BROTLI: encoder rejected quality %d", level);
