@@ -30,7 +30,8 @@
  * strings (statistics, names) are borrowed from that arena.
  *
  * Threading: a reader or writer is used by one thread at a time; internally it
- * may use `threads` worker threads.
+ * may use `threads` worker threads, so a custom pq_allocator given to it must
+ * be thread-safe unless `threads` is 1.
  */
 #ifndef PARQUANT_PARQUET_H
 #define PARQUANT_PARQUET_H
@@ -255,7 +256,8 @@ PQ_API void pq_reader_options_init(pq_reader_options *o);
 
 /** Open a Parquet file: reads and checks the footer and the schema.
  *  @return PQ_OK, PQ_ERR_IO, PQ_ERR_CORRUPT, PQ_ERR_UNSUPPORTED (encrypted),
- *          PQ_ERR_LIMIT, PQ_ERR_NOMEM.  On failure *out is NULL. */
+ *          PQ_ERR_LIMIT, PQ_ERR_NOMEM, PQ_ERR_INVALID_ARG (bad options, NULL
+ *          path, NULL data with a non-zero length).  On failure *out is NULL. */
 PQ_NODISCARD PQ_API pq_status pq_reader_open(pq_reader **out, const char *path, const pq_reader_options *opts,
                                              pq_error *err);
 /** Same over bytes in memory, borrowed until close.  `name` is used in errors. */

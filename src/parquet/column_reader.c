@@ -23,9 +23,11 @@
  *
  * Memory: uncompressed pages are decoded straight from the source bytes
  * (zero copy from the mapping); compressed ones are inflated into one
- * scratch buffer reused by every page; values are decoded straight into the
- * output pq_values (appending), levels straight into the output level
- * buffers.  Nothing is allocated per value.
+ * scratch buffer reused by every page, except PLAIN fixed-width values
+ * without levels, which are inflated straight onto the end of the output
+ * values; values are decoded straight into the output pq_values
+ * (appending), levels straight into the output level buffers.  Nothing is
+ * allocated per value or per page once the buffers have grown.
  */
 #include "parquet/column_reader.h"
 

@@ -17,19 +17,24 @@
  * a plaintext-footer file with encryption_algorithm) open fine and fail with
  * PQ_ERR_UNSUPPORTED when read.
  *
- * Reading a row group runs in two parallel phases over `threads` workers
- * (the calling thread plus pthreads, items taken from an atomic counter):
- * (1) each selected leaf's column chunk is read into a pq_leaf_data by the
- * worker's own pq_column_reader (its own codec contexts and scratch), the
- * largest chunks first; (2) each top-level field is assembled from its
- * leaves into the output table (pq_assemble_field, zero copy for flat
- * required columns).  The allocator must therefore be thread-safe when
- * threads != 1.
+ * Reading a row group runs on up to `threads` workers (the calling thread
+ * plus pthreads started for the row group when it holds enough data to pay
+ * for them; items taken from an atomic counter, biggest first).  Each worker
+ * reads column chunks into pq_leaf_data with its own pq_column_reader (its
+ * own codec contexts and scratch) and assembles top-level fields from their
+ * leaves into the output table (pq_assemble_field, zero copy where the
+ * layout allows).  Normally one item is one top-level field, read and
+ * assembled in one go; a row group with fewer fields than workers (a few
+ * wide structs) reads all its leaves in parallel first and assembles the
+ * fields after.  The allocator must be thread-safe when threads != 1.
  *
  * Memory: footer structs, the schema map's borrowed elements and decoded
  * page indexes live in the reader's arena until close; footer bytes are
  * borrowed from the mapping (or kept in a buffer when the file is read with
- * pread), because statistics point into them.
+ * pread), because statistics point into them.  The per-leaf level and value
+ * buffers stay with the reader between row groups (emptied, capacity kept up
+ * to 64 MiB each) since fresh memory costs a page fault and a page clear per
+ * 4 KiB; most value buffers move into the output table anyway.
  *
  * Errors: every failure names the file in err->path; failures inside a
  * column chunk also carry row group, leaf column, page, absolute file offset
@@ -40,7 +45,6 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 #include "core/core.h"
@@ -75,7 +79,11 @@ struct pq_reader {
     pq_column_reader *workers;     /* n_workers column readers */
     index_slot **col_index;        /* per row group: n_leaves slots (arena), lazily */
     index_slot **off_index;
+    pq_leaf_data *leaves;          /* one per output leaf, kept between row groups */
+    int64_t n_leaves;              /* entries in `leaves` (0 = not allocated) */
 };
+
+static void free_leaves(pq_reader *r);
 
 /* ----------------------------------------------------------- options */
 
@@ -231,9 +239,18 @@ static pq_status check_chunk(const pq_reader *r, const pq_column_chunk *c, const
     }
     PQ_CHECK(err, c->meta_data.type == leaf->physical, "expected physical type %s (from the schema), found %s",
              pq_physical_name(leaf->physical), pq_physical_name(c->meta_data.type));
-    PQ_CHECK(err, path_matches(&c->meta_data, leaf), "expected path_in_schema \"%s\", found another path",
-             leaf->path ? leaf->path : "");
-    return PQ_OK;
+    if (path_matches(&c->meta_data, leaf)) return PQ_OK;
+    char found[128];
+    size_t n = 0;
+    found[0] = 0;
+    for (int32_t i = 0; i < c->meta_data.n_path && n < sizeof found; i++) {
+        int w = snprintf(found + n, sizeof found - n, "%s%s", i ? "." : "",
+                         c->meta_data.path_in_schema[i] ? c->meta_data.path_in_schema[i] : "");
+        if (w < 0) break;
+        n += (size_t)w;
+    }
+    return PQ_FAIL(err, PQ_ERR_CORRUPT, "expected path_in_schema \"%s\", found \"%s\"", leaf->path ? leaf->path : "",
+                   found);
 }
 
 /* Check every row group against the schema and sum the rows. */
@@ -287,11 +304,12 @@ pq_status pq_reader_open(pq_reader **out, const char *path, const pq_reader_opti
     pq_reader *r = NULL;
     pq_error_clear(err);
     *out = NULL;
+    if (!path) return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected a file path, found NULL");
     pq_status s = reader_new(&r, opts, err);
     if (s == PQ_OK) s = pq_source_open_file(&r->src, path, err);
     if (s == PQ_OK) s = load(r, err);
     if (s != PQ_OK) {
-        if (err && !err->path[0]) snprintf(err->path, sizeof err->path, "%s", path ? path : "");
+        if (err && !err->path[0]) snprintf(err->path, sizeof err->path, "%s", path);
         pq_reader_close(r);
         return s;
     }
@@ -305,6 +323,7 @@ pq_status pq_reader_open_memory(pq_reader **out, const void *data, size_t len, c
     pq_reader *r = NULL;
     pq_error_clear(err);
     *out = NULL;
+    if (!data && len > 0) return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected %zu bytes, found NULL", len);
     pq_status s = reader_new(&r, opts, err);
     if (s == PQ_OK) {
         pq_source_open_memory(&r->src, data, len, name ? name : "<memory>");
@@ -325,6 +344,7 @@ void pq_reader_close(pq_reader *r)
     if (r->workers)
         for (int i = 0; i < r->n_workers; i++) pq_column_reader_reset(&r->workers[i]);
     pq_free(r->alloc, r->workers);
+    free_leaves(r);
     if (r->has_proj) pq_schema_map_reset(&r->proj);
     pq_schema_map_reset(&r->map);
     pq_arena_reset(&r->arena);
@@ -363,6 +383,7 @@ pq_status pq_reader_select(pq_reader *r, const char *const *paths, size_t n, pq_
     pq_error_clear(err);
     if (!r) return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected a reader, found NULL");
     if (n == 0) {
+        free_leaves(r);
         if (r->has_proj) pq_schema_map_reset(&r->proj);
         r->has_proj = false;
         r->proj_ids = NULL;
@@ -377,6 +398,7 @@ pq_status pq_reader_select(pq_reader *r, const char *const *paths, size_t n, pq_
         pq_schema_map_reset(&m);
         return with_path(r, s, err);
     }
+    free_leaves(r);
     if (r->has_proj) pq_schema_map_reset(&r->proj);
     r->proj = m;
     r->proj_ids = ids;
@@ -393,6 +415,13 @@ typedef struct worker_slot {
     pq_error err;
 } worker_slot;
 
+/* What the items of a phase are. */
+typedef enum rg_phase {
+    PHASE_WHOLE,            /* item = top-level field: read its leaves, then assemble it */
+    PHASE_LEAVES,           /* item = output leaf: read its chunk */
+    PHASE_FIELDS            /* item = top-level field: assemble it from leaves read before */
+} rg_phase;
+
 /* One row-group read: what every worker needs. */
 typedef struct rg_job {
     pq_reader *r;
@@ -400,9 +429,11 @@ typedef struct rg_job {
     const pq_schema_map *m;       /* output map */
     const pq_row_group_meta *meta;
     pq_leaf_data *leaves;         /* one per output leaf */
-    int64_t *order;               /* phase 1 item order: output leaves, largest chunk first */
     pq_table *out;
-    int phase;                    /* 1: read chunks, 2: assemble fields */
+    int64_t *order;               /* item -> leaf or field, biggest first */
+    int64_t *key;                 /* sort keys (compressed bytes), same size */
+    rg_phase phase;
+    int max_workers;              /* workers worth starting for this row group */
     int64_t n_items;
     atomic_llong next;            /* next item index to take */
     atomic_bool failed;           /* stop taking items */
@@ -417,7 +448,15 @@ typedef struct worker_arg {
 /* File leaf index of output leaf k. */
 static int64_t file_leaf(const pq_reader *r, int64_t k) { return r->has_proj ? r->proj_ids[k] : k; }
 
-/* Phase 1 item: read output leaf k's chunk with worker w's column reader. */
+/* Stored bytes of output leaf k's chunk in the job's row group (sort key). */
+static int64_t chunk_bytes(const rg_job *j, int64_t k)
+{
+    const pq_column_chunk *c = &j->meta->columns[file_leaf(j->r, k)];
+    int64_t n = c->has_meta_data ? c->meta_data.total_compressed_size : 0;
+    return n > 0 ? n : 0;
+}
+
+/* Read output leaf k's chunk with worker w's column reader. */
 static pq_status read_leaf(rg_job *j, int w, int64_t k, pq_error *err)
 {
     pq_reader *r = j->r;
@@ -433,7 +472,7 @@ static pq_status read_leaf(rg_job *j, int w, int64_t k, pq_error *err)
     return pq_column_reader_read(&r->workers[w], &r->src, &ref, &j->leaves[k], err);
 }
 
-/* Phase 2 item: assemble top-level field `top` into the output table. */
+/* Assemble top-level field `top` into the output table. */
 static pq_status assemble_top(rg_job *j, int64_t top, pq_error *err)
 {
     const pq_schema_node *node = &j->m->nodes[top];
@@ -446,6 +485,26 @@ static pq_status assemble_top(rg_job *j, int64_t top, pq_error *err)
     return s;
 }
 
+/* Read every leaf of field `top`, then assemble it while its data is hot in
+ * this worker's cache. */
+static pq_status whole_field(rg_job *j, int w, int64_t top, pq_error *err)
+{
+    const pq_schema_node *node = &j->m->nodes[top];
+    for (int64_t k = node->first_leaf; k < node->first_leaf + node->n_leaves; k++)
+        PQ_TRY(read_leaf(j, w, k, err));
+    return assemble_top(j, top, err);
+}
+
+/* Run one item of the job's phase on worker w. */
+static pq_status run_item(rg_job *j, int w, int64_t id, pq_error *err)
+{
+    switch (j->phase) {
+    case PHASE_LEAVES: return read_leaf(j, w, id, err);
+    case PHASE_FIELDS: return assemble_top(j, id, err);
+    default: return whole_field(j, w, id, err);
+    }
+}
+
 /* Take items until none are left or a worker failed. */
 static void run_worker(rg_job *j, int w)
 {
@@ -454,7 +513,7 @@ static void run_worker(rg_job *j, int w)
         if (atomic_load_explicit(&j->failed, memory_order_relaxed)) return;
         long long i = atomic_fetch_add_explicit(&j->next, 1, memory_order_relaxed);
         if (i >= j->n_items) return;
-        pq_status s = j->phase == 1 ? read_leaf(j, w, j->order[i], &slot->err) : assemble_top(j, i, &slot->err);
+        pq_status s = run_item(j, w, j->order[i], &slot->err);
         if (s != PQ_OK) {
             slot->status = s;
             slot->item = i;
@@ -471,18 +530,51 @@ static void *worker_main(void *p)
     return NULL;
 }
 
-/* Run the job's current phase on up to n_workers workers (the calling
+/* Sort order[0..n) by key[order[i]], largest first (Shell sort: C11 has no
+ * qsort with a context; n is small next to the work per item). */
+static void sort_by_key(int64_t *order, const int64_t *key, int64_t n)
+{
+    for (int64_t gap = n / 2; gap > 0; gap /= 2)
+        for (int64_t i = gap; i < n; i++) {
+            int64_t v = order[i], x = i;
+            for (; x >= gap && key[order[x - gap]] < key[v]; x -= gap) order[x] = order[x - gap];
+            order[x] = v;
+        }
+}
+
+/* Set up the items of `phase`: leaves or top-level fields, biggest first. */
+static void plan_items(rg_job *j, rg_phase phase)
+{
+    const pq_schema_map *m = j->m;
+    j->phase = phase;
+    j->n_items = phase == PHASE_LEAVES ? m->n_leaves : m->schema.n_fields;
+    for (int64_t i = 0; i < j->n_items; i++) {
+        j->order[i] = i;
+        j->key[i] = 0;
+        if (phase == PHASE_LEAVES) {
+            j->key[i] = chunk_bytes(j, i);
+            continue;
+        }
+        const pq_schema_node *node = &m->nodes[i];
+        for (int64_t k = node->first_leaf; k < node->first_leaf + node->n_leaves; k++) {
+            int64_t b = chunk_bytes(j, k);
+            j->key[i] = b > INT64_MAX - j->key[i] ? INT64_MAX : j->key[i] + b;
+        }
+    }
+    sort_by_key(j->order, j->key, j->n_items);
+}
+
+/* Run the items of `phase` on up to max_workers workers (the calling
  * thread is worker 0; a thread that cannot be started leaves its share to
  * the others).  Reports the failure of the earliest failing item. */
-static pq_status run_phase(rg_job *j, int phase, int64_t n_items, pq_error *err)
+static pq_status run_phase(rg_job *j, rg_phase phase, pq_error *err)
 {
-    int nw = j->r->n_workers;
-    if (n_items < nw) nw = (int)(n_items > 0 ? n_items : 1);
     pthread_t tid[256];
     worker_arg args[256];
     bool started[256];
-    j->phase = phase;
-    j->n_items = n_items;
+    plan_items(j, phase);
+    int nw = j->max_workers;
+    if (j->n_items < nw) nw = (int)(j->n_items > 0 ? j->n_items : 1);
     atomic_store(&j->next, 0);
     atomic_store(&j->failed, false);
     for (int w = 0; w < nw; w++) {
@@ -507,34 +599,84 @@ static pq_status run_phase(rg_job *j, int phase, int64_t n_items, pq_error *err)
     return j->slots[best].status;
 }
 
-/* Order output leaves for phase 1: largest compressed chunk first. */
-static void order_leaves(const pq_reader *r, const pq_row_group_meta *rg, int64_t *order, int64_t n)
+/* Starting a thread costs tens of microseconds: a row group gets one worker
+ * per WORK_PER_WORKER bytes of (uncompressed) column data it will decode,
+ * up to the reader's thread count, so files of many small row groups are
+ * not slowed down by thread starts. */
+#define WORK_PER_WORKER ((int64_t)512 << 10)
+
+static int workers_for(const rg_job *j)
 {
-    for (int64_t k = 0; k < n; k++) order[k] = k;
-    if (n <= 1) return;
-    /* Shell sort on chunk sizes: no context-taking qsort in C11. */
-    for (int64_t gap = n / 2; gap > 0; gap /= 2)
-        for (int64_t i = gap; i < n; i++) {
-            int64_t v = order[i];
-            const pq_column_chunk *cv = &rg->columns[file_leaf(r, v)];
-            int64_t sv = cv->has_meta_data ? cv->meta_data.total_compressed_size : 0;
-            int64_t x = i;
-            for (; x >= gap; x -= gap) {
-                const pq_column_chunk *cx = &rg->columns[file_leaf(r, order[x - gap])];
-                int64_t sx = cx->has_meta_data ? cx->meta_data.total_compressed_size : 0;
-                if (sx >= sv) break;
-                order[x] = order[x - gap];
-            }
-            order[x] = v;
+    int64_t work = 0;
+    for (int64_t k = 0; k < j->m->n_leaves; k++) {
+        const pq_column_chunk *c = &j->meta->columns[file_leaf(j->r, k)];
+        int64_t sz = c->has_meta_data ? c->meta_data.total_uncompressed_size : 0;
+        if (sz > 0 && pq_add_overflow_i64(work, sz, &work)) {
+            work = INT64_MAX;
+            break;
         }
+    }
+    int64_t nw = work / WORK_PER_WORKER + 1;
+    return nw < j->r->n_workers ? (int)nw : j->r->n_workers;
 }
 
-/* Release the leaf data of a job. */
-static void free_leaves(pq_reader *r, pq_leaf_data *leaves, int64_t n)
+/* Free the reader's leaf data (the output leaves changed, or close). */
+static void free_leaves(pq_reader *r)
 {
-    if (!leaves) return;
-    for (int64_t k = 0; k < n; k++) pq_leaf_data_reset(&leaves[k]);
-    pq_free(r->alloc, leaves);
+    for (int64_t k = 0; k < r->n_leaves; k++) pq_leaf_data_reset(&r->leaves[k]);
+    pq_free(r->alloc, r->leaves);
+    r->leaves = NULL;
+    r->n_leaves = 0;
+}
+
+/* Leaf data for the output leaves, allocated on first use. */
+static pq_status prepare_leaves(pq_reader *r, const pq_schema_map *m, pq_error *err)
+{
+    if (r->leaves) return PQ_OK;
+    size_t n = (size_t)m->n_leaves;
+    r->leaves = (pq_leaf_data *)pq_calloc(r->alloc, n ? n : 1, sizeof *r->leaves);
+    if (!r->leaves) return PQ_NOMEM(err);
+    r->n_leaves = m->n_leaves;
+    for (size_t k = 0; k < n; k++)
+        pq_leaf_data_init(&r->leaves[k], m->leaves[k].physical, m->leaves[k].type_length, r->alloc);
+    return PQ_OK;
+}
+
+/* Empty the leaf data after a row group.  Buffers up to LEAF_KEEP_BYTES keep
+ * their capacity for the next row group (fresh pages cost the kernel a
+ * fault and a clear each); larger ones are freed so a reader does not hold
+ * a big row group's worth of memory. */
+#define LEAF_KEEP_BYTES ((size_t)64 << 20)
+
+static void clear_buf(pq_buf *b)
+{
+    if (b->cap > LEAF_KEEP_BYTES) pq_buf_reset(b);
+    b->len = 0;
+}
+
+static void clear_leaves(pq_reader *r)
+{
+    for (int64_t k = 0; k < r->n_leaves; k++) {
+        pq_leaf_data *d = &r->leaves[k];
+        d->n_levels = 0;
+        clear_buf(&d->def);
+        clear_buf(&d->rep);
+        clear_buf(&d->values.data);
+        clear_buf(&d->values.offsets);
+        d->values.n = 0;
+    }
+}
+
+/* Read and assemble the job's row group.  With at least as many top-level
+ * fields as workers (or one worker), each field is read and assembled by
+ * one worker in one go; otherwise (a few wide nested fields) all leaves are
+ * read in parallel first, then the fields are assembled in parallel. */
+static pq_status run_job(rg_job *j, pq_error *err)
+{
+    j->max_workers = workers_for(j);
+    if (j->max_workers == 1 || j->m->schema.n_fields >= j->max_workers) return run_phase(j, PHASE_WHOLE, err);
+    PQ_TRY(run_phase(j, PHASE_LEAVES, err));
+    return run_phase(j, PHASE_FIELDS, err);
 }
 
 /* Read row group rg into the initialised table `out`. */
@@ -550,20 +692,18 @@ static pq_status read_rg(pq_reader *r, int64_t rg, pq_table *out, pq_error *err)
     j.out = out;
     if (r->meta.encrypted && m->n_leaves > 0)
         return PQ_FAIL(err, PQ_ERR_UNSUPPORTED, "encrypted file (Parquet Modular Encryption) is not supported");
-    size_t n = (size_t)m->n_leaves;
-    j.leaves = (pq_leaf_data *)pq_calloc(r->alloc, n ? n : 1, sizeof *j.leaves);
-    j.order = (int64_t *)pq_calloc(r->alloc, n ? n : 1, sizeof *j.order);
+    size_t n = (size_t)(m->n_leaves > m->schema.n_fields ? m->n_leaves : m->schema.n_fields);
+    PQ_TRY(prepare_leaves(r, m, err));
+    j.leaves = r->leaves;
+    j.order = (int64_t *)pq_calloc(r->alloc, 2 * (n ? n : 1), sizeof *j.order);
     j.slots = (worker_slot *)pq_calloc(r->alloc, (size_t)r->n_workers, sizeof *j.slots);
     pq_status s = PQ_OK;
-    if (!j.leaves || !j.order || !j.slots) s = PQ_NOMEM(err);
-    for (size_t k = 0; s == PQ_OK && k < n; k++)
-        pq_leaf_data_init(&j.leaves[k], m->leaves[k].physical, m->leaves[k].type_length, r->alloc);
+    if (!j.order || !j.slots) s = PQ_NOMEM(err);
     if (s == PQ_OK) {
-        order_leaves(r, j.meta, j.order, (int64_t)n);
-        s = run_phase(&j, 1, (int64_t)n, err);
+        j.key = j.order + (n ? n : 1);
+        s = run_job(&j, err);
     }
-    if (s == PQ_OK) s = run_phase(&j, 2, m->schema.n_fields, err);
-    free_leaves(r, j.leaves, j.leaves ? (int64_t)n : 0);
+    clear_leaves(r);
     pq_free(r->alloc, j.order);
     pq_free(r->alloc, j.slots);
     return s;
@@ -579,10 +719,14 @@ pq_status pq_reader_read_row_group(pq_reader *r, int64_t rg, pq_table *out, pq_e
                                     (int)r->meta.n_row_groups, (long long)rg), err);
     pq_status s = pq_table_init(out, &out_map(r)->schema, err);
     if (s == PQ_OK) s = read_rg(r, rg, out, err);
+    int64_t want = r->meta.row_groups[rg].num_rows;
     if (s == PQ_OK) {
-        out->num_rows = r->meta.row_groups[rg].num_rows;
+        out->num_rows = want;
         s = pq_table_finish(out, err);
     }
+    if (s == PQ_OK && out->num_rows != want)
+        s = PQ_FAIL(err, PQ_ERR_CORRUPT, "expected %lld rows in row group %lld, assembled %lld", (long long)want,
+                    (long long)rg, (long long)out->num_rows);
     return with_path(r, s, err);
 }
 
