@@ -65,6 +65,15 @@ pq_status pq_source_open_file_mode(pq_source *src, const char *path, bool use_mm
         close(fd);
         return io_fail(err, "open", path, EISDIR);
     }
+    if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
+        /* a pipe or terminal has no size and can't be read twice or by
+         * offset, which both the reader and the two-pass converter need */
+        close(fd);
+        pq_status s = PQ_FAIL(err, PQ_ERR_INVALID_ARG,
+                              "expected a regular file, found a pipe, socket or character device");
+        if (err) snprintf(err->path, sizeof err->path, "%s", path);
+        return s;
+    }
     if (st.st_size < 0) {
         close(fd);
         return PQ_FAIL(err, PQ_ERR_IO, "stat '%s' reported a negative size", path);
