@@ -15,17 +15,21 @@ $PQ convert examples/data/sensex_100x82.csv "$OUT/sensex.parquet" --compression 
 printf 'csv %s bytes -> parquet %s bytes\n' "$(stat -c %s examples/data/sensex_100x82.csv)" "$(stat -c %s "$OUT/sensex.parquet")"
 
 step "inspect (first lines)"
-$PQ inspect "$OUT/sensex.parquet" | head -n 16
+$PQ inspect "$OUT/sensex.parquet" > "$OUT/sensex.inspect.txt"
+head -n 16 "$OUT/sensex.inspect.txt"
+echo "... ($(wc -l < "$OUT/sensex.inspect.txt") lines in $OUT/sensex.inspect.txt)"
 
 step "cat: three columns, five rows, as CSV"
 $PQ cat "$OUT/sensex.parquet" --columns "Date,Day,SENSEX 1336-1406 SL71%" --limit 5 --format csv
 
 step "JSON Lines -> Parquet: a trade log with nested market context"
 $PQ convert examples/data/zscore_trades.jsonl "$OUT/trades.parquet"
-$PQ inspect "$OUT/trades.parquet" | sed -n '1,12p'
+$PQ inspect "$OUT/trades.parquet" > "$OUT/trades.inspect.txt"
+sed -n '1,40p' "$OUT/trades.inspect.txt"
 
 step "cat: first trade as a canonical JSON row"
-$PQ cat "$OUT/trades.parquet" --limit 1 | cut -c 1-400
+$PQ cat "$OUT/trades.parquet" --limit 1 > "$OUT/trades.first.jsonl"
+cut -c 1-400 "$OUT/trades.first.jsonl"
 
 step "validate: read everything back, checksums verified"
 $PQ validate "$OUT/sensex.parquet" "$OUT/trades.parquet"
