@@ -31,5 +31,17 @@ step "cat: first trade as a canonical JSON row"
 $PQ cat "$OUT/trades.parquet" --limit 1 > "$OUT/trades.first.jsonl"
 cut -c 1-400 "$OUT/trades.first.jsonl"
 
+step "cross-check: DuckDB reads both files and sees exactly parquant's rows"
+for f in sensex trades; do
+    $PQ cat "$OUT/$f.parquet" > "$OUT/$f.parquant.jsonl"
+    node tests/interop/duckdb_dump.mjs "$OUT/$f.parquet" > "$OUT/$f.duckdb.jsonl"
+    if cmp -s "$OUT/$f.parquant.jsonl" "$OUT/$f.duckdb.jsonl"; then
+        echo "$f.parquet: $(wc -l < "$OUT/$f.duckdb.jsonl") rows, identical in parquant and DuckDB"
+    else
+        echo "$f.parquet: parquant and DuckDB disagree:"; diff "$OUT/$f.parquant.jsonl" "$OUT/$f.duckdb.jsonl" | head -5
+        exit 1
+    fi
+done
+
 step "validate: read everything back, checksums verified"
 $PQ validate "$OUT/sensex.parquet" "$OUT/trades.parquet"
