@@ -35,6 +35,8 @@
  * the names the format recommends for nested parts ("element", "key_value",
  * "key", "value") and produces the SchemaElements: 3-level lists and maps,
  * LogicalType plus the ConvertedType that old readers understand.
+ *
+ * Projection (pq_schema_map_project) is in schema_project.c.
  */
 #include "parquet/schema.h"
 
@@ -117,7 +119,7 @@ static void link_leaves(const pq_schema_node *n, int64_t top, pq_leaf *leaves)
 
 /* Build m->nodes and m->leaves (n_leaves entries, zeroed) from m->schema.
  * The caller fills the Parquet side of each leaf (element, path...). */
-static pq_status build_nodes(pq_schema_map *m, pq_error *err)
+pq_status pq_schema_map_build_nodes(pq_schema_map *m, pq_error *err)
 {
     int64_t nf = m->schema.n_fields, next = 0;
     m->nodes = (pq_schema_node *)pq_arena_alloc(&m->arena, (size_t)(nf ? nf : 1) * sizeof(pq_schema_node),
@@ -133,7 +135,7 @@ static pq_status build_nodes(pq_schema_map *m, pq_error *err)
 
 /* Store `parts` (n names) as the leaf's path_parts and dotted path, copied
  * into the arena. */
-static pq_status set_leaf_path(pq_arena *ar, pq_leaf *l, const char *const *parts, int32_t n, pq_error *err)
+pq_status pq_leaf_set_path(pq_arena *ar, pq_leaf *l, const char *const *parts, int32_t n, pq_error *err)
 {
     size_t total = 1;
     l->path_parts = (const char **)pq_arena_alloc(ar, (size_t)(n ? n : 1) * sizeof(char *), _Alignof(char *));
@@ -605,7 +607,7 @@ static pq_status attach_leaves(pq_schema_map *m, const leaf_src *src, int64_t n,
         l->element = &m->elements[s->element];
         l->physical = l->element->type;
         l->type_length = l->physical == PQ_PHYS_FIXED_LEN_BYTE_ARRAY ? l->element->type_length : 0;
-        PQ_TRY(set_leaf_path(&m->arena, l, s->path, s->n_path, err));
+        PQ_TRY(pq_leaf_set_path(&m->arena, l, s->path, s->n_path, err));
         if (l->max_def != s->def || l->max_rep != s->rep)
             return PQ_FAIL(err, PQ_ERR_INTERNAL, "leaf '%s': logical levels %d/%d differ from Parquet levels %d/%d",
                            l->path, l->max_def, l->max_rep, s->def, s->rep);
@@ -626,7 +628,7 @@ static pq_status convert_root(pq_schema_map *m, rd_ctx *c, pq_error *err)
         PQ_TRY(convert_element(c, at, false, &m->schema.fields[k], err));
         m->schema.n_fields = k + 1;
     }
-    PQ_TRY(build_nodes(m, err));
+    PQ_TRY(pq_schema_map_build_nodes(m, err));
     return attach_leaves(m, c->leaves, c->n_leaves, err);
 }
 
@@ -955,7 +957,7 @@ static pq_status copy_for_writing(pq_schema_map *m, const pq_schema *schema, con
 static pq_status from_schema(pq_schema_map *m, const pq_schema *schema, const pq_allocator *a, pq_error *err)
 {
     PQ_TRY(copy_for_writing(m, schema, a, err));
-    PQ_TRY(build_nodes(m, err));
+    PQ_TRY(pq_schema_map_build_nodes(m, err));
     int64_t total = 1;
     for (int64_t i = 0; i < m->schema.n_fields; i++) {
         total += count_elements(&m->schema.fields[i]);
@@ -995,187 +997,5 @@ pq_status pq_schema_map_from_schema(const pq_schema *schema, const pq_allocator 
     pq_arena_init(&out->arena, a);
     pq_status s = from_schema(out, schema, a, err);
     if (s) pq_schema_map_reset(out);
-    return s;
-}
-
-/* ========================================================= projection */
-
-static void select_leaves(const pq_schema_node *nd, bool *sel)
-{
-    for (int64_t i = 0; i < nd->n_leaves; i++) sel[nd->first_leaf + i] = true;
-}
-
-static bool any_selected(const pq_schema_node *nd, const bool *sel)
-{
-    for (int64_t i = 0; i < nd->n_leaves; i++)
-        if (sel[nd->first_leaf + i]) return true;
-    return false;
-}
-
-static bool match_below(const pq_schema_node *nd, const char *rest, bool *sel);
-
-/* When `rest` starts with the component `name` (followed by '.' or the
- * end), match the remainder below `nd`. */
-static bool match_name(const pq_schema_node *nd, const char *name, const char *rest, bool *sel)
-{
-    size_t len = strlen(name);
-    if (strncmp(rest, name, len) != 0 || (rest[len] != 0 && rest[len] != '.')) return false;
-    return match_below(nd, rest + len, sel);
-}
-
-/* `nd` matched the path so far; `rest` is "" (select nd) or ".more".
- * Names are compared as prefixes rather than split on dots, so field names
- * that contain dots still match.  Aliases: a list's child also answers to
- * "element"; a map's key_value struct to "key_value", and its key and value
- * may also be named right after the map ("m.key"). */
-static bool match_below(const pq_schema_node *nd, const char *rest, bool *sel)
-{
-    if (!*rest) {
-        select_leaves(nd, sel);
-        return true;
-    }
-    if (*rest != '.') return false;
-    rest++;
-    pq_kind k = nd->field->type.kind;
-    bool found = false;
-    for (int64_t i = 0; i < nd->n_children; i++) {
-        const pq_schema_node *ch = &nd->children[i];
-        found |= match_name(ch, ch->field->name, rest, sel);
-        if (k == PQ_KIND_LIST) found |= match_name(ch, "element", rest, sel);
-        if (k != PQ_KIND_MAP) continue;
-        found |= match_name(ch, "key_value", rest, sel);
-        for (int64_t j = 0; j < ch->n_children; j++) {
-            const pq_schema_node *g = &ch->children[j];
-            found |= match_name(g, g->field->name, rest, sel);
-            found |= match_name(g, j == 0 ? "key" : "value", rest, sel);
-        }
-    }
-    return found;
-}
-
-/* Select by dotted logical path; false when nothing matched. */
-static bool match_logical(const pq_schema_map *m, const char *path, bool *sel)
-{
-    bool found = false;
-    for (int64_t i = 0; i < m->schema.n_fields; i++)
-        found |= match_name(&m->nodes[i], m->schema.fields[i].name, path, sel);
-    return found;
-}
-
-/* Select by Parquet path: the leaves whose path is `path` or lies below it. */
-static bool match_parquet(const pq_schema_map *m, const char *path, bool *sel)
-{
-    size_t len = strlen(path);
-    bool found = false;
-    for (int64_t i = 0; i < m->n_leaves; i++) {
-        const char *lp = m->leaves[i].path;
-        if (strncmp(lp, path, len) == 0 && (lp[len] == 0 || lp[len] == '.')) {
-            sel[i] = true;
-            found = true;
-        }
-    }
-    return found;
-}
-
-/* A map keeps its whole key and, when no part of its value was named, its
- * whole value: a map entry without a key means nothing. */
-static void complete_maps(const pq_schema_node *nd, bool *sel)
-{
-    if (nd->field->type.kind == PQ_KIND_MAP && any_selected(nd, sel) && nd->n_children == 1 &&
-        nd->children[0].n_children == 2) {
-        const pq_schema_node *kv = &nd->children[0];
-        select_leaves(&kv->children[0], sel);
-        if (!any_selected(&kv->children[1], sel)) select_leaves(&kv->children[1], sel);
-    }
-    for (int64_t i = 0; i < nd->n_children; i++) complete_maps(&nd->children[i], sel);
-}
-
-/* Copy the part of nd's field that holds selected leaves. */
-static pq_status copy_pruned(const pq_schema_node *nd, const bool *sel, const pq_allocator *a, pq_field *out,
-                             pq_error *err)
-{
-    const pq_field *f = nd->field;
-    if (nd->n_children == 0) return pq_field_copy(out, f, a, err);
-    PQ_TRY(pq_field_init(out, f->name, f->type, f->nullable, a, err));
-    out->field_id = f->field_id;
-    for (int64_t i = 0; i < nd->n_children; i++) {
-        if (!any_selected(&nd->children[i], sel)) continue;
-        pq_field ch;
-        memset(&ch, 0, sizeof ch);
-        pq_status s = copy_pruned(&nd->children[i], sel, a, &ch, err);
-        if (!s) s = pq_field_add_child(out, &ch, a, err);
-        if (s) { pq_field_reset(&ch, a); pq_field_reset(out, a); return s; }
-    }
-    return PQ_OK;
-}
-
-/* Build `out` from `in` restricted to the leaves marked in sel. */
-static pq_status project_selected(const pq_schema_map *in, const bool *sel, pq_schema_map *out, int64_t **leaf_ids,
-                                  pq_error *err)
-{
-    const pq_allocator *a = in->schema.alloc;
-    for (int64_t i = 0; i < in->schema.n_fields; i++) {
-        if (!any_selected(&in->nodes[i], sel)) continue;
-        pq_field f;
-        PQ_TRY(copy_pruned(&in->nodes[i], sel, a, &f, err));
-        pq_status s = pq_schema_add(&out->schema, &f, err);
-        if (s) { pq_field_reset(&f, a); return s; }
-    }
-    PQ_TRY(build_nodes(out, err));
-    int64_t *ids = (int64_t *)pq_arena_alloc(&out->arena, (size_t)(out->n_leaves ? out->n_leaves : 1) * sizeof(int64_t),
-                                             _Alignof(int64_t));
-    if (!ids) return PQ_NOMEM(err);
-    int64_t k = 0;
-    for (int64_t j = 0; j < in->n_leaves; j++)
-        if (sel[j]) {
-            if (k == out->n_leaves) break;
-            ids[k++] = j;
-        }
-    if (k != out->n_leaves)
-        return PQ_FAIL(err, PQ_ERR_INTERNAL, "projection kept %lld leaves, expected %lld", (long long)out->n_leaves,
-                       (long long)k);
-    for (k = 0; k < out->n_leaves; k++) {
-        pq_leaf *l = &out->leaves[k];
-        const pq_leaf *src = &in->leaves[ids[k]];
-        l->element = src->element;
-        l->physical = src->physical;
-        l->type_length = src->type_length;
-        PQ_TRY(set_leaf_path(&out->arena, l, src->path_parts, src->n_path, err));
-        if (l->max_def != src->max_def || l->max_rep != src->max_rep)
-            return PQ_FAIL(err, PQ_ERR_INTERNAL, "projected leaf '%s' changed levels", l->path);
-    }
-    out->elements = in->elements;
-    out->n_elements = in->n_elements;
-    *leaf_ids = ids;
-    return PQ_OK;
-}
-
-pq_status pq_schema_map_project(const pq_schema_map *in, const char *const *paths, size_t n, pq_schema_map *out,
-                                int64_t **leaf_ids, pq_error *err)
-{
-    const pq_allocator *a = in->schema.alloc;
-    memset(out, 0, sizeof *out);
-    pq_schema_init(&out->schema, a);
-    pq_arena_init(&out->arena, a);
-    *leaf_ids = NULL;
-    bool *sel = (bool *)pq_calloc(a, (size_t)(in->n_leaves ? in->n_leaves : 1), sizeof(bool));
-    if (!sel) return PQ_NOMEM(err);
-    pq_status s = PQ_OK;
-    if (n == 0)
-        for (int64_t i = 0; i < in->n_leaves; i++) sel[i] = true;
-    for (size_t i = 0; i < n && !s; i++) {
-        if (!paths[i]) s = PQ_FAIL(err, PQ_ERR_INVALID_ARG, "projection path %zu is NULL", i);
-        else if (!match_logical(in, paths[i], sel) && !match_parquet(in, paths[i], sel))
-            s = PQ_FAIL(err, PQ_ERR_NOT_FOUND, "no field or column matches the path '%s'", paths[i]);
-    }
-    if (!s) {
-        for (int64_t i = 0; i < in->schema.n_fields; i++) complete_maps(&in->nodes[i], sel);
-        s = project_selected(in, sel, out, leaf_ids, err);
-    }
-    pq_free(a, sel);
-    if (s) {
-        pq_schema_map_reset(out);
-        *leaf_ids = NULL;
-    }
     return s;
 }

@@ -102,4 +102,11 @@ PQ_NODISCARD pq_status pq_schema_map_project(const pq_schema_map *in, const char
 /** Free everything.  Accepts a zeroed map. */
 void pq_schema_map_reset(pq_schema_map *m);
 
+/* Shared by the schema units (schema.c, schema_project.c): */
+/** Build m->nodes and m->leaves (levels from m->schema; the Parquet side of
+ *  each leaf is left zeroed for the caller to fill). */
+PQ_NODISCARD pq_status pq_schema_map_build_nodes(pq_schema_map *m, pq_error *err);
+/** Copy `parts` (n names) into the arena as the leaf's path_parts and dotted path. */
+PQ_NODISCARD pq_status pq_leaf_set_path(pq_arena *ar, pq_leaf *l, const char *const *parts, int32_t n, pq_error *err);
+
 #endif /* PARQUANT_PARQUET_SCHEMA_H */
