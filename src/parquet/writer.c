@@ -41,10 +41,10 @@
  */
 #include "parquant/parquet.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <unistd.h>
 
+#include "core/pool.h"
 #include "io/sink.h"
 #include "parquet/column_writer.h"
 #include "parquet/levels.h"
@@ -73,25 +73,6 @@ typedef struct wr_worker {
     pq_error err;            /* first failure of the current job */
     int64_t fail_item;       /* work item of that failure, -1 = none */
 } wr_worker;
-
-typedef struct wr_thread {
-    pq_writer *w;
-    int id;                  /* worker index, >= 1 */
-} wr_thread;
-
-typedef struct wr_pool {
-    pthread_t *threads;      /* helper threads */
-    wr_thread *args;
-    int n_threads;           /* started helpers */
-    pthread_mutex_t mu;
-    pthread_cond_t wake, done;
-    bool sync_ok;            /* mutex and conditions initialised */
-    uint64_t gen;            /* job number */
-    bool stop;
-    void (*fn)(pq_writer *w, int worker, int64_t item);
-    int64_t next, n_items;   /* items handed out / in the job */
-    int running;             /* helpers not yet done with the job */
-} wr_pool;
 
 /* A finished row group waiting to be written: its slot and row count. */
 typedef struct wr_done {
@@ -137,7 +118,7 @@ struct pq_writer {
     wr_worker *workers;      /* n_scratch entries initialised */
     int n_scratch;
     int n_workers;           /* used: helper threads + the caller, <= n_scratch */
-    wr_pool pool;
+    pq_pool pool;
     /* current job: item 0 writes out the pending row groups when `job_emit`,
      * then n_job segments x n_leaves encoding items */
     wr_segment job[PQ_MAX_SEGMENTS];
@@ -283,102 +264,6 @@ static const pq_column_options *leaf_option(const pq_writer_options *o, const ch
     return best;
 }
 
-/* ------------------------------------------------------------ thread pool */
-
-static void *pool_main(void *arg)
-{
-    wr_thread *t = (wr_thread *)arg;
-    wr_pool *p = &t->w->pool;
-    uint64_t seen = 0;
-    pthread_mutex_lock(&p->mu);
-    for (;;) {
-        while (!p->stop && p->gen == seen) pthread_cond_wait(&p->wake, &p->mu);
-        if (p->stop) break;
-        seen = p->gen;
-        while (p->next < p->n_items) {
-            int64_t item = p->next++;
-            pthread_mutex_unlock(&p->mu);
-            p->fn(t->w, t->id, item);
-            pthread_mutex_lock(&p->mu);
-        }
-        if (--p->running == 0) pthread_cond_signal(&p->done);
-    }
-    pthread_mutex_unlock(&p->mu);
-    return NULL;
-}
-
-/* Start up to n helpers; fewer (even none) when the system refuses. */
-static pq_status pool_start(pq_writer *w, int n, pq_error *err)
-{
-    wr_pool *p = &w->pool;
-    if (n <= 0) return PQ_OK;
-    p->threads = (pthread_t *)pq_calloc(w->alloc, (size_t)n, sizeof(pthread_t));
-    p->args = (wr_thread *)pq_calloc(w->alloc, (size_t)n, sizeof(wr_thread));
-    if (!p->threads || !p->args) return PQ_NOMEM(err);
-    if (pthread_mutex_init(&p->mu, NULL) != 0) return PQ_FAIL(err, PQ_ERR_NOMEM, "cannot create a mutex");
-    if (pthread_cond_init(&p->wake, NULL) != 0) {
-        pthread_mutex_destroy(&p->mu);
-        return PQ_FAIL(err, PQ_ERR_NOMEM, "cannot create a condition variable");
-    }
-    if (pthread_cond_init(&p->done, NULL) != 0) {
-        pthread_cond_destroy(&p->wake);
-        pthread_mutex_destroy(&p->mu);
-        return PQ_FAIL(err, PQ_ERR_NOMEM, "cannot create a condition variable");
-    }
-    p->sync_ok = true;
-    for (int i = 0; i < n; i++) {
-        p->args[i].w = w;
-        p->args[i].id = i + 1;
-        if (pthread_create(&p->threads[i], NULL, pool_main, &p->args[i]) != 0) break;
-        p->n_threads = i + 1;
-    }
-    return PQ_OK;
-}
-
-static void pool_stop(pq_writer *w)
-{
-    wr_pool *p = &w->pool;
-    if (p->sync_ok) {
-        pthread_mutex_lock(&p->mu);
-        p->stop = true;
-        pthread_cond_broadcast(&p->wake);
-        pthread_mutex_unlock(&p->mu);
-        for (int i = 0; i < p->n_threads; i++) pthread_join(p->threads[i], NULL);
-        pthread_cond_destroy(&p->done);
-        pthread_cond_destroy(&p->wake);
-        pthread_mutex_destroy(&p->mu);
-    }
-    pq_free(w->alloc, p->threads);
-    pq_free(w->alloc, p->args);
-    memset(p, 0, sizeof *p);
-}
-
-/* Run fn(w, worker, i) for i in [0, n) on the pool and the calling thread
- * (worker 0); returns when every item is done. */
-static void pool_run(pq_writer *w, void (*fn)(pq_writer *, int, int64_t), int64_t n)
-{
-    wr_pool *p = &w->pool;
-    if (p->n_threads == 0 || n <= 1) {
-        for (int64_t i = 0; i < n; i++) fn(w, 0, i);
-        return;
-    }
-    pthread_mutex_lock(&p->mu);
-    p->fn = fn;
-    p->next = 0;
-    p->n_items = n;
-    p->running = p->n_threads;
-    p->gen++;
-    pthread_cond_broadcast(&p->wake);
-    while (p->next < p->n_items) {
-        int64_t item = p->next++;
-        pthread_mutex_unlock(&p->mu);
-        fn(w, 0, item);
-        pthread_mutex_lock(&p->mu);
-    }
-    while (p->running > 0) pthread_cond_wait(&p->done, &p->mu);
-    pthread_mutex_unlock(&p->mu);
-}
-
 /* ------------------------------------------------------------ jobs */
 
 static pq_status emit_row_group(pq_writer *w, int slot, int64_t rows, pq_error *err);
@@ -398,8 +283,9 @@ static void note_failure(wr_worker *wk, int64_t item, pq_status st, pq_error *e)
  * slots); every other item is a (segment, leaf) pair: shred the segment's
  * rows of the leaf into the segment's column writer, and close the chunk
  * when the segment completes its row group. */
-static void task_item(pq_writer *w, int worker, int64_t item)
+static void task_item(void *ctx, int worker, int64_t item)
 {
+    pq_writer *w = (pq_writer *)ctx;
     wr_worker *wk = &w->workers[worker];
     pq_error e;
     pq_error_clear(&e);
@@ -438,7 +324,7 @@ static pq_status run_job(pq_writer *w, pq_error *err)
     for (int i = 0; i < w->n_workers; i++) w->workers[i].fail_item = -1;
     w->job_rg0 = w->n_rgs + w->n_pend;
     w->job_emit = w->n_pend > 0;
-    pool_run(w, task_item, (int64_t)w->n_job * w->n_leaves + (w->job_emit ? 1 : 0));
+    pq_pool_run(&w->pool, task_item, w, (int64_t)w->n_job * w->n_leaves + (w->job_emit ? 1 : 0));
     w->job_emit = false;
     w->n_pend = 0; /* written out, or the writer is poisoned */
     const wr_worker *bad = NULL;
@@ -453,7 +339,7 @@ static pq_status run_job(pq_writer *w, pq_error *err)
 
 static void writer_free(pq_writer *w)
 {
-    pool_stop(w);
+    pq_pool_stop(&w->pool);
     if (w->workers)
         for (int i = 0; i < w->n_scratch; i++) {
             pq_cw_scratch_reset(&w->workers[i].scratch);
@@ -533,7 +419,7 @@ static pq_status create_workers(pq_writer *w, int threads, pq_error *err)
         w->n_scratch = i + 1;
         PQ_TRY(pq_cw_scratch_init(&w->workers[i].scratch, w->alloc, err));
     }
-    PQ_TRY(pool_start(w, threads - 1, err));
+    PQ_TRY(pq_pool_start(&w->pool, threads - 1, w->alloc, err));
     /* workers without a thread behind them are never used */
     w->n_workers = w->pool.n_threads + 1;
     return PQ_OK;
