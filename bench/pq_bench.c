@@ -276,7 +276,8 @@ static pq_status timed_read(const char *path, int threads, double *secs, sums *s
             s->rows += t.num_rows;
             for (int64_t k = 0; k < s->n_cols; k++) touch(&t.columns[k], s, k);
         }
-        pq_table_reset(&t);
+        /* Streaming: the reader reuses the buffers for the next row group. */
+        pq_reader_recycle(r, &t);
     }
     pq_reader_close(r);
     *secs = now_s() - t0;

@@ -95,7 +95,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             for (int64_t c = 0; c < t.schema.n_fields; c++)
                 if (pq_array_validate(&t.columns[c], &err) != PQ_OK) abort();
         }
-        pq_table_reset(&t);
+        pq_reader_recycle(r, &t); /* the next row group reuses its buffers */
     }
     pq_reader_close(r);
     return 0;

@@ -289,6 +289,20 @@ PQ_API const pq_schema *pq_reader_output_schema(const pq_reader *r);
 /** Read one row group into `out`, which the call initialises (the caller
  *  pq_table_reset()s it, also after a failure). */
 PQ_NODISCARD PQ_API pq_status pq_reader_read_row_group(pq_reader *r, int64_t rg, pq_table *out, pq_error *err);
+/** Give a table read from this reader back when done with it: the reader
+ *  keeps its value and offset buffers (up to 64 MiB each) for the next
+ *  pq_reader_read_row_group, which then writes into memory that is already
+ *  mapped instead of faulting in fresh pages, and the table is reset as by
+ *  pq_table_reset.  Tables from before a pq_reader_select are accepted; so
+ *  is a zeroed table.  With r NULL the table is only reset.  Not to be called
+ *  while another thread reads from r.  Streaming loop:
+ *      for (rg = 0; rg < n; rg++) {
+ *          pq_table t;
+ *          PQ_TRY(pq_reader_read_row_group(r, rg, &t, &err));
+ *          use(&t);
+ *          pq_reader_recycle(r, &t);
+ *      } */
+PQ_API void pq_reader_recycle(pq_reader *r, pq_table *t);
 
 /** Read the page indexes of a column chunk; *out is NULL (and PQ_OK) when the
  *  chunk has none.  The result lives until pq_reader_close. */

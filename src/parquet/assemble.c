@@ -106,6 +106,24 @@ static pq_status check_values(const pq_leaf *l, const pq_values *v, pq_error *er
     return PQ_OK;
 }
 
+/* Count the entries of lv[0..n) equal to eq into *count; return the index
+ * of the first entry above max, or -1.  The counting loop has no early
+ * exit so that it vectorises; the failing index is searched only after. */
+static int64_t count_level(const uint16_t *lv, int64_t n, uint16_t eq, uint16_t max, int64_t *count)
+{
+    int64_t c = 0;
+    unsigned over = 0;
+    for (int64_t i = 0; i < n; i++) {
+        c += lv[i] == eq;
+        over |= lv[i] > max;
+    }
+    *count = c;
+    if (!over) return -1;
+    for (int64_t i = 0; i < n; i++)
+        if (lv[i] > max) return i;
+    return -1;
+}
+
 /* Check the levels of leaf l against n_rows and the value count. */
 static pq_status check_levels(const pq_leaf *l, const pq_leaf_data *d, int64_t n_rows, pq_error *err)
 {
@@ -118,13 +136,10 @@ static pq_status check_levels(const pq_leaf *l, const pq_leaf_data *d, int64_t n
     if (l->max_def > 0) {
         const uint16_t *def = (const uint16_t *)(const void *)d->def.data;
         uint16_t maxd = (uint16_t)l->max_def;
-        present = 0;
-        for (int64_t i = 0; i < n; i++) {
-            if (def[i] > maxd)
-                return PQ_FAIL(err, PQ_ERR_CORRUPT, "leaf '%s': definition level %u at level index %lld exceeds the maximum %u",
-                               l->path, def[i], (long long)i, maxd);
-            present += def[i] == maxd;
-        }
+        int64_t bad = count_level(def, n, maxd, maxd, &present);
+        if (bad >= 0)
+            return PQ_FAIL(err, PQ_ERR_CORRUPT, "leaf '%s': definition level %u at level index %lld exceeds the maximum %u",
+                           l->path, def[bad], (long long)bad, maxd);
     }
     if (l->max_rep > 0) {
         const uint16_t *rep = (const uint16_t *)(const void *)d->rep.data;
@@ -132,13 +147,10 @@ static pq_status check_levels(const pq_leaf *l, const pq_leaf_data *d, int64_t n
         if (n > 0 && rep[0] != 0)
             return PQ_FAIL(err, PQ_ERR_CORRUPT, "leaf '%s': expected repetition level 0 at level index 0, found %u",
                            l->path, rep[0]);
-        rows = 0;
-        for (int64_t i = 0; i < n; i++) {
-            if (rep[i] > maxr)
-                return PQ_FAIL(err, PQ_ERR_CORRUPT, "leaf '%s': repetition level %u at level index %lld exceeds the maximum %u",
-                               l->path, rep[i], (long long)i, maxr);
-            rows += rep[i] == 0;
-        }
+        int64_t bad = count_level(rep, n, 0, maxr, &rows);
+        if (bad >= 0)
+            return PQ_FAIL(err, PQ_ERR_CORRUPT, "leaf '%s': repetition level %u at level index %lld exceeds the maximum %u",
+                           l->path, rep[bad], (long long)bad, maxr);
     }
     if (rows != n_rows)
         return PQ_FAIL(err, PQ_ERR_CORRUPT, "leaf '%s': levels describe %lld rows, expected %lld", l->path,

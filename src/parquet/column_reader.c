@@ -24,8 +24,9 @@
  * Memory: uncompressed pages are decoded straight from the source bytes
  * (zero copy from the mapping); compressed ones are inflated into one
  * scratch buffer reused by every page, except PLAIN fixed-width values
- * without levels, which are inflated straight onto the end of the output
- * values; values are decoded straight into the output pq_values
+ * without levels in the compressed part (leaves without levels, or any
+ * v2 page, whose levels are stored apart), which are inflated straight
+ * onto the end of the output values; values are decoded straight into the output pq_values
  * (appending), levels straight into the output level buffers.  Nothing is
  * allocated per value or per page once the buffers have grown.
  */
@@ -51,6 +52,7 @@ typedef struct chunk_state {
     int def_bw, rep_bw;      /* level bit widths for max_def / max_rep */
     bool has_dict;           /* the dictionary page was read */
     bool seen_data;          /* a data page was read */
+    size_t level_bytes;      /* level prefix of the last in-place v1 page (guess for the next) */
 } chunk_state;
 
 void pq_column_reader_init(pq_column_reader *cr, const pq_allocator *a, const pq_limits *limits, bool verify_crc)
@@ -236,15 +238,17 @@ static void page_done(chunk_state *st, int64_t n)
 }
 
 /* True when a compressed page section of `ulen` bytes is exactly the PLAIN
- * encoding of n values that need no level, so it can be decompressed
- * straight into the output values (their dense layout is the PLAIN one for
- * every fixed-width type but BOOLEAN), skipping the scratch buffer. */
-static bool direct_plain(const chunk_state *st, pq_encoding enc, int64_t n, int64_t ulen)
+ * encoding of n values, so it can be decompressed straight into the output
+ * values (their dense layout is the PLAIN one for every fixed-width type
+ * but BOOLEAN), skipping the scratch buffer.  The section must hold only
+ * values: `levels_apart` (v2 pages keep their levels outside the compressed
+ * part, already decoded) or a leaf without levels. */
+static bool direct_plain(const chunk_state *st, pq_encoding enc, int64_t n, int64_t ulen, bool levels_apart)
 {
     const pq_values *v = &st->out->values;
-    return st->meta->codec != PQ_CODEC_UNCOMPRESSED && enc == PQ_ENC_PLAIN && st->leaf->max_def == 0 &&
-           st->leaf->max_rep == 0 && v->width > 0 && v->type != PQ_PHYS_BOOLEAN && n > 0 &&
-           ulen == n * (int64_t)v->width;
+    return st->meta->codec != PQ_CODEC_UNCOMPRESSED && enc == PQ_ENC_PLAIN &&
+           (levels_apart || (st->leaf->max_def == 0 && st->leaf->max_rep == 0)) && v->width > 0 &&
+           v->type != PQ_PHYS_BOOLEAN && n > 0 && ulen == n * (int64_t)v->width;
 }
 
 /* Decompress `stored` (ulen bytes of n PLAIN values, see direct_plain)
@@ -297,6 +301,62 @@ static pq_status read_dict_page(chunk_state *st, const pq_page_header *h, pq_byt
     return PQ_OK;
 }
 
+/* True when a compressed v1 page of a flat nullable leaf with PLAIN
+ * fixed-width values can be inflated in place (see inflate_in_place). */
+static bool in_place_v1(const chunk_state *st, pq_encoding enc, int64_t ulen)
+{
+    const pq_values *v = &st->out->values;
+    return st->meta->codec != PQ_CODEC_UNCOMPRESSED && enc == PQ_ENC_PLAIN && st->leaf->max_rep == 0 &&
+           st->leaf->max_def > 0 && v->width > 0 && v->type != PQ_PHYS_BOOLEAN && ulen > 0;
+}
+
+/* Decode the levels and values of a v1 page of n entries, `stored` inflated
+ * (ulen bytes) straight into the output values instead of the scratch
+ * buffer.  The page starts with its definition levels, whose length is
+ * guessed from the previous page (st->level_bytes): the page is inflated to
+ * that many bytes before the end of the values, so that a right guess puts
+ * its values exactly where they belong.  The bytes of earlier values it
+ * overwrites are saved and put back; a wrong guess costs one memmove. */
+static pq_status inflate_in_place(chunk_state *st, pq_encoding enc, pq_encoding def_enc, pq_bytes stored, int64_t n,
+                                  int64_t ulen, pq_error *err)
+{
+    pq_column_reader *cr = st->cr;
+    pq_values *v = &st->out->values;
+    uint8_t saved[64];
+    size_t guess = st->level_bytes <= v->data.len && st->level_bytes <= sizeof saved ? st->level_bytes : 0;
+    size_t pos = 0;
+    int64_t nn, rows;
+    PQ_TRY(check_page_limit(st, ulen, "uncompressed", err));
+    if (!cr->codec) PQ_TRY(pq_codec_ctx_create(&cr->codec, cr->alloc, err));
+    PQ_TRY(pq_buf_reserve(&v->data, (size_t)ulen, err));
+    uint8_t *end = v->data.data + v->data.len, *body = end - guess;
+    memcpy(saved, body, guess);
+    pq_status s = drop_rel_offset(pq_codec_decompress(cr->codec, st->meta->codec, stored, body, (size_t)ulen, err), err);
+    pq_bytes page = pq_bytes_make(body, (size_t)ulen);
+    if (s == PQ_OK)
+        s = levels_v1(page, &pos, def_enc, st->def_bw, n, &st->out->def, "definition", err);
+    if (s == PQ_OK) s = scan_page_levels(st, n, &nn, &rows, err);
+    size_t vbytes = (size_t)ulen - pos;
+    if (s == PQ_OK && vbytes == (size_t)nn * (size_t)v->width) {
+        if (pos != guess) memmove(end, body + pos, vbytes);
+        memcpy(body, saved, guess);
+        v->data.len += vbytes;
+        v->n += nn;
+        st->level_bytes = pos;
+        return PQ_OK;
+    }
+    if (s == PQ_OK) {
+        /* Not exactly nn PLAIN values: let the general decoder judge them,
+         * from the scratch buffer (they overlap the output here). */
+        cr->page.len = 0;
+        s = pq_buf_reserve(&cr->page, vbytes ? vbytes : 1, err);
+        if (s == PQ_OK) memcpy(cr->page.data, body + pos, vbytes);
+    }
+    memcpy(body, saved, guess);
+    PQ_TRY(s);
+    return page_values(st, enc, pq_bytes_make(cr->page.data, vbytes), nn, err);
+}
+
 static pq_status read_data_page_v1(chunk_state *st, const pq_page_header *h, pq_bytes stored, pq_error *err)
 {
     const pq_data_page_header *d = &h->data_page;
@@ -304,8 +364,14 @@ static pq_status read_data_page_v1(chunk_state *st, const pq_page_header *h, pq_
     PQ_TRY(check_page_count(st, d->num_values, err));
     int64_t n = d->num_values, nn, rows;
     if (n == 0) return PQ_OK; /* an empty page: nothing to decode */
-    if (direct_plain(st, d->encoding, n, h->uncompressed_page_size)) {
+    if (direct_plain(st, d->encoding, n, h->uncompressed_page_size, false)) {
         PQ_TRY(decode_direct(st, stored, n, h->uncompressed_page_size, err));
+        page_done(st, n);
+        return PQ_OK;
+    }
+    if (in_place_v1(st, d->encoding, h->uncompressed_page_size)) {
+        PQ_TRY(inflate_in_place(st, d->encoding, d->definition_level_encoding, stored, n, h->uncompressed_page_size,
+                                err));
         page_done(st, n);
         return PQ_OK;
     }
@@ -357,7 +423,7 @@ static pq_status read_data_page_v2(chunk_state *st, const pq_page_header *h, pq_
     int64_t ulen = (int64_t)h->uncompressed_page_size - rl - dl;
     /* A zero-length values section is never handed to the codec
      * (datapage_v2_empty_datapage.snappy.parquet): it decodes to nothing. */
-    if (v->is_compressed && values.len > 0 && direct_plain(st, v->encoding, nn, ulen)) {
+    if (v->is_compressed && values.len > 0 && direct_plain(st, v->encoding, nn, ulen, true)) {
         PQ_TRY(decode_direct(st, values, nn, ulen, err));
         page_done(st, n);
         return PQ_OK;

@@ -34,7 +34,8 @@
  * pread), because statistics point into them.  The per-leaf level and value
  * buffers stay with the reader between row groups (emptied, capacity kept up
  * to 64 MiB each) since fresh memory costs a page fault and a page clear per
- * 4 KiB; most value buffers move into the output table anyway.
+ * 4 KiB; most value buffers move into the output table, and
+ * pq_reader_recycle moves them back when the caller is done with a table.
  *
  * Errors: every failure names the file in err->path; failures inside a
  * column chunk also carry row group, leaf column, page, absolute file offset
@@ -728,6 +729,52 @@ pq_status pq_reader_read_row_group(pq_reader *r, int64_t rg, pq_table *out, pq_e
         s = PQ_FAIL(err, PQ_ERR_CORRUPT, "expected %lld rows in row group %lld, assembled %lld", (long long)want,
                     (long long)rg, (long long)out->num_rows);
     return with_path(r, s, err);
+}
+
+/* Give the memory of *p (cap bytes, from allocator a) to the reader's
+ * buffer dst when it is bigger than what dst holds and small enough to
+ * keep; *p becomes NULL when taken.  dst is empty (clear_leaves ran). */
+static void take_memory(pq_buf *dst, const pq_allocator *a, uint8_t **p, size_t cap)
+{
+    if (!*p || a != dst->alloc || dst->len != 0 || cap <= dst->cap || cap > LEAF_KEEP_BYTES) return;
+    pq_buf_reset(dst);
+    dst->data = *p;
+    dst->cap = cap;
+    *p = NULL;
+}
+
+/* Hand the value and offset buffers of `a` and its children to leaf data d.
+ * A buffer is plain memory to the reader: it does not matter which leaf or
+ * selection it came from, only that the allocator is the reader's. */
+static void take_array(pq_leaf_data *d, pq_array *a)
+{
+    uint8_t *off = (uint8_t *)a->offsets;
+    take_memory(&d->values.data, a->alloc, &a->values, a->values_cap);
+    if (!a->values) a->values_cap = a->values_len = 0;
+    if (a->offsets_cap <= SIZE_MAX / sizeof(int64_t))
+        take_memory(&d->values.offsets, a->alloc, &off, a->offsets_cap * sizeof(int64_t));
+    if (!off) {
+        a->offsets = NULL;
+        a->offsets_cap = 0;
+    }
+    for (int64_t c = 0; c < a->n_children; c++) take_array(d, &a->children[c]);
+}
+
+void pq_reader_recycle(pq_reader *r, pq_table *t)
+{
+    if (!t) return;
+    if (r && t->columns && prepare_leaves(r, out_map(r), NULL) == PQ_OK && r->n_leaves > 0) {
+        const pq_schema_map *m = out_map(r);
+        bool same = t->schema.n_fields == m->schema.n_fields;
+        for (int64_t i = 0; i < t->schema.n_fields; i++) {
+            /* Same shape: column i's buffers go back to its own first leaf,
+             * which needs the same sizes next time. */
+            int64_t k = same ? m->nodes[i].first_leaf : i % r->n_leaves;
+            if (k < 0 || k >= r->n_leaves) k = 0;
+            take_array(&r->leaves[k], &t->columns[i]);
+        }
+    }
+    pq_table_reset(t);
 }
 
 /* ------------------------------------------------------ page indexes */

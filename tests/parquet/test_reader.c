@@ -16,7 +16,9 @@
  *    an intact footer, and every single-byte change of small files (page
  *    level faults are built one by one in test_column_reader.c);
  *  - out of memory at every allocation of open + read, with no leak;
- *  - projection, page indexes, argument errors, threads 1 vs 4 equal.
+ *  - projection, page indexes, argument errors, threads 1 vs 4 equal;
+ *  - pq_reader_recycle: recycled reads equal fresh ones across row groups of
+ *    different sizes, v1 and v2 pages, and selection changes.
  */
 #include "parquant/parquet.h"
 
@@ -990,6 +992,156 @@ TEST(threads_agree)
     same_with_threads("nullable.impala.parquet");
 }
 
+/* ------------------------------------------------------------ recycling */
+
+/* Schema of the recycling tests: nullable int64 (with nulls), required
+ * double, nullable string, nullable int32 (no nulls), list<int32>. */
+static pq_status recycle_schema(pq_schema *s, pq_error *err)
+{
+    pq_field f, e;
+    pq_schema_init(s, NULL);
+    PQ_TRY(pq_field_init(&f, "id", pq_type_int(64, true), true, NULL, err));
+    PQ_TRY(pq_schema_add(s, &f, err));
+    PQ_TRY(pq_field_init(&f, "x", pq_type_make(PQ_KIND_DOUBLE), false, NULL, err));
+    PQ_TRY(pq_schema_add(s, &f, err));
+    PQ_TRY(pq_field_init(&f, "s", pq_type_make(PQ_KIND_STRING), true, NULL, err));
+    PQ_TRY(pq_schema_add(s, &f, err));
+    PQ_TRY(pq_field_init(&f, "k", pq_type_int(32, true), true, NULL, err));
+    PQ_TRY(pq_schema_add(s, &f, err));
+    PQ_TRY(pq_field_init(&e, "element", pq_type_int(32, true), false, NULL, err));
+    PQ_TRY(pq_field_list(&f, "l", true, &e, NULL, err));
+    return pq_schema_add(s, &f, err);
+}
+
+/* Rows [first, first + n) of the recycling table. */
+static pq_status recycle_rows(const pq_schema *s, int64_t first, int64_t n, pq_table *t, pq_error *err)
+{
+    PQ_TRY(pq_table_init(t, s, err));
+    for (int64_t i = first; i < first + n; i++) {
+        char txt[32];
+        int len = snprintf(txt, sizeof txt, "v%lld", (long long)(i * 7919 % 1000));
+        PQ_TRY(i % 5 == 3 ? pq_array_append_null(&t->columns[0], err)
+                          : pq_array_append_i64(&t->columns[0], i * 1000003 - 77, err));
+        PQ_TRY(pq_array_append_double(&t->columns[1], (double)i * 0.25, err));
+        PQ_TRY(i % 7 == 0 ? pq_array_append_null(&t->columns[2], err)
+                          : pq_array_append_bytes(&t->columns[2], txt, (size_t)len, err));
+        PQ_TRY(pq_array_append_i64(&t->columns[3], (int32_t)(i * 31), err));
+        pq_array *l = &t->columns[4];
+        if (i % 4 == 1) {
+            PQ_TRY(pq_array_append_null(l, err));
+            continue;
+        }
+        for (int64_t k = 0; k < i % 3; k++) PQ_TRY(pq_array_append_i64(&l->children[0], (int32_t)(i + k), err));
+        PQ_TRY(pq_array_append_valid(l, err));
+    }
+    return pq_table_finish(t, err);
+}
+
+/* A file of row groups of 1000, 500, 1, 1000, 1000, 37 rows (PLAIN, zstd,
+ * small pages) in page format `version`. */
+static pq_status recycle_file(int version, uint8_t **data, size_t *len, pq_error *err)
+{
+    static const int64_t sizes[] = {1500, 1, 2037};
+    pq_schema s;
+    pq_writer *w = NULL;
+    pq_writer_options o;
+    pq_writer_options_init(&o);
+    o.codec = PQ_CODEC_ZSTD;
+    o.page_version = version;
+    o.page_size = 4096;
+    o.row_group_size = 1000;
+    o.dictionary = false;
+    o.threads = 1;
+    pq_status st = recycle_schema(&s, err);
+    if (st == PQ_OK) st = pq_writer_open_memory(&w, &s, &o, err);
+    int64_t first = 0;
+    for (size_t b = 0; st == PQ_OK && b < sizeof sizes / sizeof sizes[0]; b++) {
+        pq_table t;
+        st = recycle_rows(&s, first, sizes[b], &t, err);
+        if (st == PQ_OK) st = pq_writer_write(w, &t, err);
+        if (st == PQ_OK) st = pq_writer_flush(w, err);
+        first += sizes[b];
+        pq_table_reset(&t);
+    }
+    if (st == PQ_OK) st = pq_writer_close_memory(w, data, len, err);
+    else pq_writer_abort(w);
+    pq_schema_reset(&s);
+    return st;
+}
+
+/* Read the steps {row group, selection} with a recycling reader and with a
+ * fresh reader per step; the tables must be equal. */
+static void recycle_agrees(int version, int threads)
+{
+    static const char *const sel_ks[] = {"k", "s"};
+    static const char *const sel_l[] = {"l"};
+    static const struct { int64_t rg; int sel; } steps[] = {
+        {0, 0}, {1, 0}, {2, 0}, {3, 0}, {2, 0}, {4, 1}, {0, 1}, {5, 2}, {3, 2}, {1, 0}, {5, 0}, {0, 0},
+    };
+    uint8_t *data = NULL;
+    size_t len = 0;
+    pq_error err;
+    CHECK_OK(recycle_file(version, &data, &len, &err), &err);
+    if (!data) return;
+    pq_reader *r = NULL;
+    pq_reader_options o = opts_threads(threads, true);
+    CHECK_OK(pq_reader_open_memory(&r, data, len, "recycle", &o, &err), &err);
+    CHECK_EQ_I64(pq_reader_num_row_groups(r), 6);
+    int sel = 0;
+    for (size_t i = 0; r && i < sizeof steps / sizeof steps[0]; i++) {
+        if (steps[i].sel != sel) {
+            sel = steps[i].sel;
+            CHECK_OK(pq_reader_select(r, sel == 1 ? sel_ks : sel == 2 ? sel_l : NULL,
+                                     (size_t)(sel == 1 ? 2 : sel == 2 ? 1 : 0), &err),
+                     &err);
+        }
+        pq_reader *f = NULL;
+        pq_table a, b;
+        memset(&a, 0, sizeof a);
+        CHECK_OK(pq_reader_open_memory(&f, data, len, "fresh", &o, &err), &err);
+        if (f && sel) CHECK_OK(pq_reader_select(f, sel == 1 ? sel_ks : sel_l, sel == 1 ? 2 : 1, &err), &err);
+        if (f) CHECK_OK(pq_reader_read_row_group(f, steps[i].rg, &a, &err), &err);
+        CHECK_OK(pq_reader_read_row_group(r, steps[i].rg, &b, &err), &err);
+        CHECK(a.num_rows == (steps[i].rg == 5 ? 37 : steps[i].rg == 1 ? 500 : steps[i].rg == 2 ? 1 : 1000));
+        CHECK_EQ_I64(b.schema.n_fields, sel == 0 ? 5 : sel == 1 ? 2 : 1);
+        CHECK(pq_table_equal(&a, &b));
+        pq_table_reset(&a);
+        pq_reader_recycle(r, &b);
+        CHECK(b.columns == NULL && b.num_rows == 0 && b.schema.n_fields == 0);
+        pq_reader_close(f);
+    }
+    pq_reader_close(r);
+    pq_free(NULL, data);
+}
+
+TEST(recycle)
+{
+    for (int v = 1; v <= 2; v++) {
+        recycle_agrees(v, 1);
+        recycle_agrees(v, 2);
+    }
+    /* Zeroed tables, NULL table, NULL reader (only resets). */
+    pq_table z;
+    memset(&z, 0, sizeof z);
+    pq_reader_recycle(NULL, &z);
+    pq_reader_recycle(NULL, NULL);
+    pq_reader *r = NULL;
+    pq_error err;
+    CHECK_OK(pq_reader_open(&r, DATA_DIR "/alltypes_plain.parquet", NULL, &err), &err);
+    if (!r) return;
+    pq_reader_recycle(r, &z);
+    pq_reader_recycle(r, NULL);
+    pq_table t;
+    CHECK_OK(pq_reader_read_row_group(r, 0, &t, &err), &err);
+    pq_reader_recycle(NULL, &t); /* a NULL reader frees the table */
+    CHECK(t.columns == NULL);
+    CHECK_OK(pq_reader_read_row_group(r, 0, &t, &err), &err);
+    CHECK_EQ_I64(t.num_rows, 8);
+    CHECK_EQ_I64(i32_at(&t.columns[0], 0), 4);
+    pq_reader_recycle(r, &t);
+    pq_reader_close(r);
+}
+
 int main(void)
 {
     RUN(options_defaults);
@@ -1007,5 +1159,6 @@ int main(void)
     RUN(projection);
     RUN(page_indexes);
     RUN(threads_agree);
+    RUN(recycle);
     return harness_done();
 }
