@@ -17,9 +17,9 @@
  * a plaintext-footer file with encryption_algorithm) open fine and fail with
  * PQ_ERR_UNSUPPORTED when read.
  *
- * Reading a row group runs on up to `threads` workers (the calling thread
- * plus pthreads started for the row group when it holds enough data to pay
- * for them; items taken from an atomic counter, biggest first).  Each worker
+ * Reading a row group runs on up to `threads` workers: the calling thread
+ * plus the helpers of a core/pool.h pool started by the first row group
+ * that holds enough data to pay for them (items biggest first).  Each worker
  * reads column chunks into pq_leaf_data with its own pq_column_reader (its
  * own codec contexts and scratch) and assembles top-level fields from their
  * leaves into the output table (pq_assemble_field, zero copy where the
@@ -43,12 +43,12 @@
  */
 #include "parquant/parquet.h"
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <unistd.h>
 
 #include "core/core.h"
+#include "core/pool.h"
 #include "io/source.h"
 #include "parquet/column_reader.h"
 #include "parquet/levels.h"
@@ -78,6 +78,9 @@ struct pq_reader {
     int64_t dict_header_pad;       /* PARQUET-816 allowance, bytes */
     int n_workers;                 /* resolved thread count, >= 1 */
     pq_column_reader *workers;     /* n_workers column readers */
+    pq_pool pool;                  /* n_workers - 1 helpers, started by the first
+                                      row group worth more than one worker */
+    bool pool_started;
     index_slot **col_index;        /* per row group: n_leaves slots (arena), lazily */
     index_slot **off_index;
     pq_leaf_data *leaves;          /* one per output leaf, kept between row groups */
@@ -342,6 +345,7 @@ pq_status pq_reader_open_memory(pq_reader **out, const void *data, size_t len, c
 void pq_reader_close(pq_reader *r)
 {
     if (!r) return;
+    pq_pool_stop(&r->pool);
     if (r->workers)
         for (int i = 0; i < r->n_workers; i++) pq_column_reader_reset(&r->workers[i]);
     pq_free(r->alloc, r->workers);
@@ -436,15 +440,9 @@ typedef struct rg_job {
     rg_phase phase;
     int max_workers;              /* workers worth starting for this row group */
     int64_t n_items;
-    atomic_llong next;            /* next item index to take */
     atomic_bool failed;           /* stop taking items */
     worker_slot *slots;           /* one per worker */
 } rg_job;
-
-typedef struct worker_arg {
-    rg_job *job;
-    int w;                        /* worker index */
-} worker_arg;
 
 /* File leaf index of output leaf k. */
 static int64_t file_leaf(const pq_reader *r, int64_t k) { return r->has_proj ? r->proj_ids[k] : k; }
@@ -506,29 +504,19 @@ static pq_status run_item(rg_job *j, int w, int64_t id, pq_error *err)
     }
 }
 
-/* Take items until none are left or a worker failed. */
-static void run_worker(rg_job *j, int w)
+/* Pool callback: run item i of the job's phase on worker w unless a worker
+ * failed already; a failure is kept in the worker's slot. */
+static void pool_item(void *ctx, int w, int64_t i)
 {
+    rg_job *j = (rg_job *)ctx;
     worker_slot *slot = &j->slots[w];
-    for (;;) {
-        if (atomic_load_explicit(&j->failed, memory_order_relaxed)) return;
-        long long i = atomic_fetch_add_explicit(&j->next, 1, memory_order_relaxed);
-        if (i >= j->n_items) return;
-        pq_status s = run_item(j, w, j->order[i], &slot->err);
-        if (s != PQ_OK) {
-            slot->status = s;
-            slot->item = i;
-            atomic_store(&j->failed, true);
-            return;
-        }
+    if (atomic_load_explicit(&j->failed, memory_order_relaxed) || slot->status != PQ_OK) return;
+    pq_status s = run_item(j, w, j->order[i], &slot->err);
+    if (s != PQ_OK) {
+        slot->status = s;
+        slot->item = i;
+        atomic_store(&j->failed, true);
     }
-}
-
-static void *worker_main(void *p)
-{
-    worker_arg *a = (worker_arg *)p;
-    run_worker(a->job, a->w);
-    return NULL;
 }
 
 /* Sort order[0..n) by key[order[i]], largest first (Shell sort: C11 has no
@@ -565,45 +553,42 @@ static void plan_items(rg_job *j, rg_phase phase)
     sort_by_key(j->order, j->key, j->n_items);
 }
 
-/* Run the items of `phase` on up to max_workers workers (the calling
- * thread is worker 0; a thread that cannot be started leaves its share to
- * the others).  Reports the failure of the earliest failing item. */
+/* Run the items of `phase` on the reader's pool (the calling thread is
+ * worker 0), or on the calling thread alone when one worker is worth it.
+ * Reports the failure of the earliest failing item. */
 static pq_status run_phase(rg_job *j, rg_phase phase, pq_error *err)
 {
-    pthread_t tid[256];
-    worker_arg args[256];
-    bool started[256];
+    pq_reader *r = j->r;
     plan_items(j, phase);
-    int nw = j->max_workers;
-    if (j->n_items < nw) nw = (int)(j->n_items > 0 ? j->n_items : 1);
-    atomic_store(&j->next, 0);
     atomic_store(&j->failed, false);
-    for (int w = 0; w < nw; w++) {
+    for (int w = 0; w < r->n_workers; w++) {
         j->slots[w].status = PQ_OK;
         j->slots[w].item = -1;
         pq_error_clear(&j->slots[w].err);
-        started[w] = false;
     }
-    for (int w = 1; w < nw; w++) {
-        args[w].job = j;
-        args[w].w = w;
-        started[w] = pthread_create(&tid[w], NULL, worker_main, &args[w]) == 0;
+    if (j->max_workers > 1 && !r->pool_started) {
+        /* a pool that cannot start threads runs everything on the caller */
+        r->pool_started = true;
+        if (pq_pool_start(&r->pool, r->n_workers - 1, r->alloc, err) != PQ_OK) {
+            pq_pool_stop(&r->pool);
+            return with_path(r, PQ_ERR_NOMEM, err);
+        }
     }
-    run_worker(j, 0);
-    for (int w = 1; w < nw; w++)
-        if (started[w]) pthread_join(tid[w], NULL);
+    if (j->max_workers > 1) pq_pool_run(&r->pool, pool_item, j, j->n_items);
+    else
+        for (int64_t i = 0; i < j->n_items; i++) pool_item(j, 0, i);
     int best = -1;
-    for (int w = 0; w < nw; w++)
+    for (int w = 0; w < r->n_workers; w++)
         if (j->slots[w].status != PQ_OK && (best < 0 || j->slots[w].item < j->slots[best].item)) best = w;
     if (best < 0) return PQ_OK;
     if (err) *err = j->slots[best].err;
     return j->slots[best].status;
 }
 
-/* Starting a thread costs tens of microseconds: a row group gets one worker
- * per WORK_PER_WORKER bytes of (uncompressed) column data it will decode,
- * up to the reader's thread count, so files of many small row groups are
- * not slowed down by thread starts. */
+/* Waking helpers costs microseconds and spreads small work thin: a row
+ * group gets one worker per WORK_PER_WORKER bytes of (uncompressed) column
+ * data it will decode, up to the reader's thread count; a row group worth
+ * one worker runs on the caller alone. */
 #define WORK_PER_WORKER ((int64_t)512 << 10)
 
 static int workers_for(const rg_job *j)
