@@ -185,11 +185,8 @@ static pq_encoding resolve_encoding(pq_encoding req, pq_physical t, int page_ver
 
 static pq_status check_options(const pq_writer_options *o, pq_error *err)
 {
-    if ((int)o->codec < 0 || o->codec > PQ_CODEC_LZ4_RAW)
-        return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected a codec 0..7, found %d", (int)o->codec);
-    if (!pq_codec_can_write(o->codec))
-        return PQ_FAIL(err, PQ_ERR_UNSUPPORTED, "codec %d cannot be written (LZ4 and LZO are read-only; use LZ4_RAW)",
-                       (int)o->codec);
+    /* codec and level are checked here, at open, not at the first page */
+    PQ_TRY(pq_codec_check_level(o->codec, o->compression_level, err));
     if (o->page_version != 1 && o->page_version != 2)
         return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected page_version 1 or 2, found %d", o->page_version);
     if (o->page_size < 1 || o->page_size > ((int64_t)1 << 30))

@@ -1778,12 +1778,6 @@ TEST(option_errors)
     pq_schema s;
     pq_table t;
     make_ids(&s, &t, 1, false);
-    struct {
-        const char *name;
-        pq_status want;
-        void (*set)(pq_writer_options *o);
-    } dummy;
-    (void)dummy;
     pq_writer_options o;
     pq_writer *w = (pq_writer *)1;
     pq_error err;
@@ -1802,6 +1796,11 @@ TEST(option_errors)
     BAD_OPTION(o.codec = PQ_CODEC_LZ4, PQ_ERR_UNSUPPORTED);
     BAD_OPTION(o.codec = PQ_CODEC_LZO, PQ_ERR_UNSUPPORTED);
     BAD_OPTION(o.codec = (pq_codec)42, PQ_ERR_INVALID_ARG);
+    /* levels are checked at open, not when the first page is compressed */
+    BAD_OPTION((o.codec = PQ_CODEC_GZIP, o.compression_level = 13), PQ_ERR_INVALID_ARG);
+    BAD_OPTION((o.codec = PQ_CODEC_ZSTD, o.compression_level = 23), PQ_ERR_INVALID_ARG);
+    BAD_OPTION((o.codec = PQ_CODEC_SNAPPY, o.compression_level = 5), PQ_ERR_INVALID_ARG);
+    CHECK(strstr(err.message, "no compression levels") != NULL);
     BAD_OPTION(o.encoding = PQ_ENC_RLE_DICTIONARY, PQ_ERR_INVALID_ARG);
     BAD_OPTION(o.threads = -1, PQ_ERR_INVALID_ARG);
     pq_column_options nomatch[] = {{"nope", PQ_ENC_DEFAULT, -1, NULL, 0}};
