@@ -38,25 +38,13 @@
 #define JULIAN_UNIX_EPOCH 2440588
 #define NANOS_PER_DAY INT64_C(86400000000000)
 
-static int32_t phys_width(pq_physical t, int32_t type_length)
-{
-    switch (t) {
-    case PQ_PHYS_BOOLEAN: return 1;
-    case PQ_PHYS_INT32: case PQ_PHYS_FLOAT: return 4;
-    case PQ_PHYS_INT64: case PQ_PHYS_DOUBLE: return 8;
-    case PQ_PHYS_INT96: return 12;
-    case PQ_PHYS_FIXED_LEN_BYTE_ARRAY: return type_length;
-    default: return 0;
-    }
-}
-
 void pq_leaf_data_init(pq_leaf_data *d, pq_physical type, int32_t type_length, const pq_allocator *a)
 {
     d->n_levels = 0;
     pq_buf_init(&d->def, a);
     pq_buf_init(&d->rep, a);
     d->values.type = type;
-    d->values.width = phys_width(type, type_length);
+    d->values.width = pq_physical_width(type, type_length);
     pq_buf_init(&d->values.data, a);
     pq_buf_init(&d->values.offsets, a);
     d->values.n = 0;
@@ -80,9 +68,9 @@ static bool is_list_kind(pq_kind k) { return k == PQ_KIND_LIST || k == PQ_KIND_M
 /* Check the dense values of leaf l: type, sizes, byte-array offsets. */
 static pq_status check_values(const pq_leaf *l, const pq_values *v, pq_error *err)
 {
-    if (v->type != l->physical || v->width != phys_width(l->physical, l->type_length))
+    if (v->type != l->physical || v->width != pq_physical_width(l->physical, l->type_length))
         return PQ_FAIL(err, PQ_ERR_INTERNAL, "leaf '%s': values of physical type %d width %d, expected %d width %d",
-                       l->path, (int)v->type, v->width, (int)l->physical, phys_width(l->physical, l->type_length));
+                       l->path, (int)v->type, v->width, (int)l->physical, pq_physical_width(l->physical, l->type_length));
     if (v->n < 0) return PQ_FAIL(err, PQ_ERR_CORRUPT, "leaf '%s': negative value count", l->path);
     if (v->type != PQ_PHYS_BYTE_ARRAY) {
         size_t need;
@@ -487,21 +475,6 @@ typedef struct asm_ctx {
     pq_buf hv;                                  /* leaf has-value bitmap, n_levels bits */
 } asm_ctx;
 
-/* Index of the child of nd whose leaves include leaf li, or -1.  Children
- * cover consecutive leaf ranges in order: binary search (wide structs). */
-static int64_t child_holding(const pq_schema_node *nd, int64_t li)
-{
-    int64_t lo = 0, hi = nd->n_children - 1;
-    while (lo <= hi) {
-        int64_t mid = lo + (hi - lo) / 2;
-        const pq_schema_node *ch = &nd->children[mid];
-        if (li < ch->first_leaf) hi = mid - 1;
-        else if (li >= ch->first_leaf + ch->n_leaves) lo = mid + 1;
-        else return mid;
-    }
-    return -1;
-}
-
 /* Resolve the path of leaf li below top-level node `top`. */
 static pq_status asm_path(asm_ctx *c, const pq_schema_node *top, pq_array *out, pq_error *err)
 {
@@ -522,7 +495,7 @@ static pq_status asm_path(asm_ctx *c, const pq_schema_node *top, pq_array *out, 
                            nd->field->name);
         if (is_list_kind(nd->field->type.kind)) c->list_at_rep[nd->elem_rep_level] = d;
         if (nd->n_children == 0) break;
-        int64_t k = child_holding(nd, c->li);
+        int64_t k = pq_schema_node_child_holding(nd, c->li);
         if (k < 0 || d + 2 >= ASM_MAX_DEPTH)
             return PQ_FAIL(err, PQ_ERR_INTERNAL, "leaf %lld not below its top-level field", (long long)c->li);
         nd = &nd->children[k];

@@ -117,19 +117,6 @@ void pq_cw_scratch_reset(pq_cw_scratch *s)
 
 /* ---------------------------------------------------------- lifecycle */
 
-static int32_t value_width(pq_physical t, int32_t type_length)
-{
-    switch (t) {
-    case PQ_PHYS_BOOLEAN: return 1;
-    case PQ_PHYS_INT32: case PQ_PHYS_FLOAT: return 4;
-    case PQ_PHYS_INT64: case PQ_PHYS_DOUBLE: return 8;
-    case PQ_PHYS_INT96: return 12;
-    case PQ_PHYS_FIXED_LEN_BYTE_ARRAY: return type_length;
-    case PQ_PHYS_BYTE_ARRAY: return 0;
-    }
-    return 0;
-}
-
 /* Empty the pending page; poff keeps its leading 0. */
 static pq_status clear_pending(pq_column_writer *cw, pq_error *err)
 {
@@ -155,7 +142,7 @@ pq_status pq_column_writer_create(pq_column_writer **out, const pq_column_writer
     cw->alloc = a;
     cw->def_bw = pq_bit_width_of((uint64_t)cfg->max_def);
     cw->rep_bw = pq_bit_width_of((uint64_t)cfg->max_rep);
-    cw->width = value_width(cfg->physical, cfg->type_length);
+    cw->width = pq_physical_width(cfg->physical, cfg->type_length);
     cw->max_page_levels = cfg->page_size > 1024 ? cfg->page_size : 1024;
     pq_buf *bufs[] = {&cw->pdef, &cw->prep, &cw->pdata, &cw->poff, &cw->headers, &cw->bodies,
                       &cw->dict_hdr, &cw->dict_body, &cw->ci_data};

@@ -25,6 +25,20 @@
 /* Entry behind the offsets of an empty BYTE_ARRAY pq_values (offsets[0]). */
 static const int64_t pq_values_zero_offset = 0;
 
+pq_status pq_values_offsets_reserve(pq_values *out, int64_t n, int64_t **slot, pq_error *err)
+{
+    size_t bytes;
+    if (pq_mul_overflow((size_t)n + 1, sizeof(int64_t), &bytes)) return PQ_NOMEM(err);
+    PQ_TRY(pq_buf_reserve(&out->offsets, bytes, err));
+    if (out->offsets.len == 0) {
+        const int64_t zero = 0;
+        memcpy(out->offsets.data, &zero, sizeof zero);
+        out->offsets.len = sizeof zero;
+    }
+    *slot = (int64_t *)(void *)(out->offsets.data + out->offsets.len);
+    return PQ_OK;
+}
+
 int32_t pq_physical_width(pq_physical t, int32_t type_length)
 {
     switch (t) {

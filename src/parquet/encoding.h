@@ -51,6 +51,10 @@ void pq_values_init(pq_values *v, pq_physical type, int32_t type_length, const p
 void pq_values_reset(pq_values *v);   /* free; accepts zeroed */
 void pq_values_clear(pq_values *v);   /* n = 0, keep capacity */
 pq_values_view pq_values_view_of(const pq_values *v);
+/** BYTE_ARRAY decoders: make room for n more offsets (plus the leading 0
+ *  while `offsets` is empty) and set *slot to where the first new one goes.
+ *  On failure nothing changes. */
+PQ_NODISCARD pq_status pq_values_offsets_reserve(pq_values *out, int64_t n, int64_t **slot, pq_error *err);
 /** View of values [start, start+n) of v. */
 pq_values_view pq_values_view_slice(const pq_values_view *v, int64_t start, int64_t n);
 

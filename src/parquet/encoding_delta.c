@@ -313,22 +313,6 @@ pq_status pq_delta_bp_decode(pq_bytes in, int64_t n, pq_values *out, size_t *con
     return PQ_OK;
 }
 
-/* Reserve n + 1 offsets of `out` (writing the leading 0 when empty) and
- * return the slot of the first new offset. */
-static pq_status offsets_reserve(pq_values *out, int64_t n, int64_t **slot, pq_error *err)
-{
-    size_t bytes;
-    if (pq_mul_overflow((size_t)n + 1, sizeof(int64_t), &bytes)) return PQ_NOMEM(err);
-    PQ_TRY(pq_buf_reserve(&out->offsets, bytes, err));
-    if (out->offsets.len == 0) {
-        const int64_t zero = 0;
-        memcpy(out->offsets.data, &zero, sizeof zero);
-        out->offsets.len = sizeof zero;
-    }
-    *slot = (int64_t *)(void *)(out->offsets.data + out->offsets.len);
-    return PQ_OK;
-}
-
 pq_status pq_delta_length_decode(pq_bytes in, int64_t n, pq_values *out, size_t *consumed, pq_error *err)
 {
     PQ_TRY(check_n(n, err));
@@ -337,7 +321,7 @@ pq_status pq_delta_length_decode(pq_bytes in, int64_t n, pq_values *out, size_t 
                        (int)out->type);
     PQ_TRY(peek_total(in.ptr, in.len, 0, n, err));
     int64_t *off = NULL;
-    PQ_TRY(offsets_reserve(out, n, &off, err));
+    PQ_TRY(pq_values_offsets_reserve(out, n, &off, err));
     size_t pos;
     PQ_TRY(delta_decode(in.ptr, in.len, 0, n, OUT_LEN, off, &pos, err));
     /* off[] holds the lengths: check them and turn them into offsets. */
@@ -420,7 +404,7 @@ static pq_status decode_prefixed(pq_bytes in, int64_t n, int64_t *pre, int64_t *
     int32_t fixed = out->type == PQ_PHYS_BYTE_ARRAY ? -1 : out->width;
     PQ_TRY(check_prefixes(pre, suf, n, fixed, in.len - data_at, data_at, &total, err));
     int64_t *off = NULL;
-    if (out->type == PQ_PHYS_BYTE_ARRAY) PQ_TRY(offsets_reserve(out, n, &off, err));
+    if (out->type == PQ_PHYS_BYTE_ARRAY) PQ_TRY(pq_values_offsets_reserve(out, n, &off, err));
     PQ_TRY(pq_buf_reserve(&out->data, total + 1, err));
     build_prefixed(pre, suf, n, in.ptr + data_at, out, off);
     if (off) out->offsets.len += (size_t)n * sizeof(int64_t);

@@ -27,23 +27,6 @@ static pq_status check_out(int64_t n, const pq_values *out, pq_error *err)
     return PQ_OK;
 }
 
-/* Make room for n more BYTE_ARRAY offsets (plus the leading 0 when `offsets`
- * is still empty) and return where offsets[old n + 1] goes.  On failure
- * nothing changes. */
-static pq_status offsets_reserve(pq_values *out, int64_t n, int64_t **slot, pq_error *err)
-{
-    size_t bytes;
-    if (pq_mul_overflow((size_t)n + 1, sizeof(int64_t), &bytes)) return PQ_NOMEM(err);
-    PQ_TRY(pq_buf_reserve(&out->offsets, bytes, err));
-    if (out->offsets.len == 0) {
-        const int64_t zero = 0;
-        memcpy(out->offsets.data, &zero, sizeof zero);
-        out->offsets.len = sizeof zero;
-    }
-    *slot = (int64_t *)(void *)(out->offsets.data + out->offsets.len);
-    return PQ_OK;
-}
-
 /* ------------------------------------------------------------ BOOLEAN */
 
 /* Spread the 8 bits of b (LSB first) over 8 bytes of 0/1 (LE order). */
@@ -106,7 +89,7 @@ static pq_status plain_decode_bytes(pq_bytes in, int64_t n, pq_values *out, size
         return PQ_OK;
     }
     int64_t *off = NULL;
-    PQ_TRY(offsets_reserve(out, n, &off, err));
+    PQ_TRY(pq_values_offsets_reserve(out, n, &off, err));
     /* The payload can't exceed the input minus the length prefixes; 16
      * bytes of slack let short values be copied as one 16-byte move. */
     PQ_TRY(pq_buf_reserve(&out->data, in.len - (size_t)n * 4 + 16, err));

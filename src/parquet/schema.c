@@ -162,6 +162,19 @@ pq_status pq_leaf_set_path(pq_arena *ar, pq_leaf *l, const char *const *parts, i
     return PQ_OK;
 }
 
+int64_t pq_schema_node_child_holding(const pq_schema_node *nd, int64_t li)
+{
+    int64_t lo = 0, hi = nd->n_children - 1;
+    while (lo <= hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        const pq_schema_node *ch = &nd->children[mid];
+        if (li < ch->first_leaf) hi = mid - 1;
+        else if (li >= ch->first_leaf + ch->n_leaves) lo = mid + 1;
+        else return mid;
+    }
+    return -1;
+}
+
 void pq_schema_map_reset(pq_schema_map *m)
 {
     if (!m) return;

@@ -102,6 +102,11 @@ PQ_NODISCARD pq_status pq_schema_map_project(const pq_schema_map *in, const char
 /** Free everything.  Accepts a zeroed map. */
 void pq_schema_map_reset(pq_schema_map *m);
 
+/** Index of the child of `nd` whose leaves include leaf `li`, or -1.
+ *  Children cover consecutive leaf ranges in order, so this is a binary
+ *  search (wide structs). */
+int64_t pq_schema_node_child_holding(const pq_schema_node *nd, int64_t li);
+
 /* Shared by the schema units (schema.c, schema_project.c): */
 /** Build m->nodes and m->leaves (levels from m->schema; the Parquet side of
  *  each leaf is left zeroed for the caller to fill). */

@@ -395,21 +395,6 @@ static bool types_match(const pq_type *a, const pq_type *f)
            a->unit == f->unit && a->precision == f->precision && a->byte_width == f->byte_width;
 }
 
-/* Index of the child of nd whose leaves include leaf li, or -1.  Children
- * cover consecutive leaf ranges in order: binary search (wide structs). */
-static int64_t child_holding(const pq_schema_node *nd, int64_t li)
-{
-    int64_t lo = 0, hi = nd->n_children - 1;
-    while (lo <= hi) {
-        int64_t mid = lo + (hi - lo) / 2;
-        const pq_schema_node *ch = &nd->children[mid];
-        if (li < ch->first_leaf) hi = mid - 1;
-        else if (li >= ch->first_leaf + ch->n_leaves) lo = mid + 1;
-        else return mid;
-    }
-    return -1;
-}
-
 /* Resolve the nodes and arrays from the top-level field down to leaf `li`,
  * checking that the array tree has the schema's shape. */
 static pq_status build_path(shred_ctx *c, const pq_schema_map *m, int64_t li, const pq_array *col, pq_error *err)
@@ -425,7 +410,7 @@ static pq_status build_path(shred_ctx *c, const pq_schema_map *m, int64_t li, co
         c->nodes[d] = nd;
         c->arrs[d] = arr;
         if (nd->n_children == 0) break;
-        int64_t k = child_holding(nd, li);
+        int64_t k = pq_schema_node_child_holding(nd, li);
         if (k < 0 || d + 2 >= SHRED_MAX_DEPTH)
             return PQ_FAIL(err, PQ_ERR_INTERNAL, "leaf %lld not below its top-level field", (long long)li);
         if (f->type.kind == PQ_KIND_STRUCT && arr->children[k].length < arr->length)
