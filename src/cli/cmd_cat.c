@@ -101,10 +101,16 @@ static pq_status cat_file(pq_reader *r, cat_format fmt, int64_t limit, pq_error 
         pq_table t;
         s = pq_reader_read_row_group(r, g, &t, err);
         if (s == PQ_OK) s = emit_rows(&t, fmt, limit, &printed, &out, &tmp, err);
-        pq_table_reset(&t);
+        pq_reader_recycle(r, &t);
+        /* the rows of every complete row group go out before the next is
+         * read, so a later bad row group never hides the good ones (the
+         * error still follows, with exit status 1) */
+        if (s == PQ_OK && out.len) {
+            if (fwrite(out.data, 1, out.len, stdout) != out.len)
+                s = PQ_FAIL(err, PQ_ERR_IO, "writing to standard output failed");
+            out.len = 0;
+        }
     }
-    if (s == PQ_OK && out.len && fwrite(out.data, 1, out.len, stdout) != out.len)
-        s = PQ_FAIL(err, PQ_ERR_IO, "writing to standard output failed");
     pq_buf_reset(&out);
     pq_buf_reset(&tmp);
     return s;

@@ -190,6 +190,18 @@ static bool get_list(pq_thrift_reader *r, const pq_thrift_field *fh, const char 
     return true;
 }
 
+/* A list of n structs, each at least `min_bytes` long on the wire (its
+ * required fields and STOP), must fit in the bytes left: checked before the
+ * decoded array (tens of bytes per element) is allocated, so a tiny hostile
+ * footer can't make the decoder allocate many times its own size. */
+static bool fits_structs(pq_thrift_reader *r, int32_t n, unsigned min_bytes, size_t at, const char *what)
+{
+    if ((size_t)n <= pq_thrift_remaining(r) / min_bytes) return true;
+    pq_thrift_fail(r, PQ_ERR_CORRUPT, at, "expected at most %zu %s in the %zu bytes left, found a count of %d",
+                   pq_thrift_remaining(r) / min_bytes, what, pq_thrift_remaining(r), (int)n);
+    return false;
+}
+
 /* Record an allocation failure in the sticky state. */
 static void fail_nomem(pq_thrift_reader *r, size_t bytes)
 {
@@ -494,7 +506,9 @@ static bool dec_key_value(mdec *d, pq_kv *kv)
 static bool get_kv_list(mdec *d, const pq_thrift_field *fh, const char *name, pq_kv **out, int32_t *n)
 {
     int32_t count;
+    size_t at = pq_thrift_offset(&d->r);
     if (!get_list(&d->r, fh, name, PQ_TT_STRUCT, &count)) return false;
+    if (!fits_structs(&d->r, count, 3, at, "KeyValue entries")) return false;
     pq_kv *kv = alloc_array(d, count, sizeof *kv);
     if (!kv) return false;
     for (int32_t i = 0; i < count; i++)
@@ -689,6 +703,7 @@ static bool get_chunks(mdec *d, const pq_thrift_field *fh, pq_row_group_meta *g)
                        (long long)d->max_columns, (int)n);
         return false;
     }
+    if (!fits_structs(&d->r, n, 3, at, "ColumnChunks")) return false;
     pq_column_chunk *c = alloc_array(d, n, sizeof *c);
     if (!c) return false;
     for (int32_t i = 0; i < n; i++)
@@ -770,6 +785,7 @@ static bool get_schema(mdec *d, const pq_thrift_field *fh, pq_file_metadata *m)
         pq_thrift_fail(&d->r, PQ_ERR_CORRUPT, at, "expected at least the root element, found an empty list");
         return false;
     }
+    if (!fits_structs(&d->r, n, 3, at, "SchemaElements")) return false;
     pq_schema_element *e = alloc_array(d, n, sizeof *e);
     if (!e) return false;
     for (int32_t i = 0; i < n; i++)
@@ -782,7 +798,9 @@ static bool get_schema(mdec *d, const pq_thrift_field *fh, pq_file_metadata *m)
 static bool get_row_groups(mdec *d, const pq_thrift_field *fh, pq_file_metadata *m)
 {
     int32_t n;
+    size_t at = pq_thrift_offset(&d->r);
     if (!get_list(&d->r, fh, "row_groups", PQ_TT_STRUCT, &n)) return false;
+    if (!fits_structs(&d->r, n, 7, at, "RowGroups")) return false;
     pq_row_group_meta *g = alloc_array(d, n, sizeof *g);
     if (!g) return false;
     for (int32_t i = 0; i < n; i++)

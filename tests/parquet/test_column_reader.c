@@ -21,6 +21,9 @@
  *    scratch buffer), limits.max_page_bytes, wrong uncompressed sizes,
  *    total_compressed_size too large / too small / PARQUET-816 allowance,
  *    bad data_page_offset, file_path, physical type mismatches;
+ *  - in-place inflation of compressed OPTIONAL PLAIN v1 pages: level
+ *    sections of changing length, trailing value bytes, all-null pages,
+ *    equal to the same pages stored uncompressed;
  *  - threads: 8 columns (flat, and as one struct) read with 1 and 4
  *    threads give equal tables; damage in any column is located.
  */
@@ -789,6 +792,63 @@ TEST(synth_threads)
     pq_buf_reset(&pa);
 }
 
+/* Compressed OPTIONAL v1 pages inflated in place (column_reader.c
+ * inflate_in_place): definition level sections of changing lengths (the
+ * guess from the previous page wrong both ways), a page whose values have
+ * trailing bytes (the fallback through the scratch buffer) and an all-null
+ * page must read exactly like the same pages stored uncompressed. */
+TEST(synth_in_place)
+{
+    enum { PAGES = 5, PER = 40 };
+    /* def patterns: alternating (long RLE), all set (short RLE), ... */
+    static const int kinds[PAGES] = {0, 1, 0, 2, 1};
+    pq_codec_ctx *ctx;
+    CHECK_OK(pq_codec_ctx_create(&ctx, NULL, NULL), NULL);
+    int32_t want[PAGES * PER], got[PAGES * PER];
+    pq_reader_options o = opts_threads(1, true);
+    pq_error err;
+    for (int trailing = 0; trailing < 2; trailing++) {
+        for (int codec = 0; codec < 2; codec++) {
+            synth s;
+            synth_init(&s, true, codec ? PQ_CODEC_ZSTD : PQ_CODEC_UNCOMPRESSED);
+            int row = 0;
+            int32_t next = 1000;
+            for (int p = 0; p < PAGES; p++) {
+                uint16_t def[PER];
+                int32_t vals[PER];
+                int nn = 0;
+                for (int i = 0; i < PER; i++) {
+                    def[i] = (uint16_t)(kinds[p] == 0 ? (i % 2) : kinds[p] == 1 ? 1 : 0);
+                    if (def[i]) vals[nn++] = next++;
+                    want[row++] = def[i] ? vals[nn - 1] : INT32_MIN;
+                }
+                pq_buf pv = plain_i32(vals, nn + (trailing && p == 2 ? 1 : 0));
+                pq_buf body = with_def_levels(def, PER, &pv);
+                pq_buf z;
+                pq_buf_init(&z, NULL);
+                if (codec)
+                    CHECK_OK(pq_codec_compress(ctx, PQ_CODEC_ZSTD, 0, pq_bytes_make(body.data, body.len), &z, NULL),
+                             NULL);
+                else
+                    CHECK_OK(pq_buf_append(&z, body.data, body.len, NULL), NULL);
+                synth_page(&s, v1_header(PER, PQ_ENC_PLAIN), &z, (int64_t)body.len, 1);
+                pq_buf_reset(&z);
+                pq_buf_reset(&body);
+                pq_buf_reset(&pv);
+            }
+            synth_meta sm = {.num_values = PAGES * PER, .num_rows = PAGES * PER};
+            synth_finish(&s, &sm);
+            int64_t rows = 0;
+            for (int i = 0; i < PAGES * PER; i++) got[i] = -1;
+            CHECK_OK(synth_read(&s, &o, got, PAGES * PER, &rows, &err), &err);
+            CHECK_EQ_I64(rows, PAGES * PER);
+            for (int i = 0; i < PAGES * PER; i++) CHECK_EQ_I64(got[i], want[i]);
+            synth_reset(&s);
+        }
+    }
+    pq_codec_ctx_destroy(ctx);
+}
+
 int main(void)
 {
     RUN(synth_plain_pages);
@@ -798,5 +858,6 @@ int main(void)
     RUN(synth_optional);
     RUN(synth_chunks);
     RUN(synth_threads);
+    RUN(synth_in_place);
     return harness_done();
 }

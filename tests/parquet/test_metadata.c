@@ -1764,9 +1764,35 @@ TEST(codec_parse)
     CHECK_STATUS(pq_codec_parse("x", &c, NULL), PQ_ERR_INVALID_ARG);
 }
 
+/* A list count that the remaining bytes could not hold as structs is
+ * refused before the array is allocated: a 100 KB footer claiming 100000
+ * row groups must not make the decoder allocate megabytes. */
+TEST(struct_list_count_bounded_by_bytes)
+{
+    size_t len = 100005;
+    uint8_t *buf = (uint8_t *)calloc(1, len);
+    /* field 4 (row_groups), list<struct> long form, count 100000 (varint) */
+    buf[0] = 0x49;
+    buf[1] = 0xFC;
+    buf[2] = 0xA0; buf[3] = 0x8D; buf[4] = 0x06;
+    harness_fault f;
+    pq_allocator al = harness_fault_allocator(&f, 0);
+    pq_arena a;
+    pq_arena_init(&a, &al);
+    pq_file_metadata m;
+    pq_error err;
+    pq_error_clear(&err);
+    CHECK_STATUS(pq_meta_decode_file(pq_bytes_make(buf, len), &a, NULL, &m, &err), PQ_ERR_CORRUPT);
+    CHECK(strstr(err.message, "RowGroups") != NULL);
+    CHECK(f.calls == 0); /* nothing allocated for the claimed elements */
+    pq_arena_reset(&a);
+    free(buf);
+}
+
 int main(void)
 {
     RUN(corpus_every_footer);
+    RUN(struct_list_count_bounded_by_bytes);
     RUN(bad_data_footers);
     RUN(alltypes_plain_values);
     RUN(nested_structs_rust_values);
