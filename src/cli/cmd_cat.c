@@ -111,6 +111,9 @@ static pq_status cat_file(pq_reader *r, cat_format fmt, int64_t limit, pq_error 
             out.len = 0;
         }
     }
+    /* what is left: the CSV header of a file with no rows (or --limit 0) */
+    if (s == PQ_OK && out.len && fwrite(out.data, 1, out.len, stdout) != out.len)
+        s = PQ_FAIL(err, PQ_ERR_IO, "writing to standard output failed");
     pq_buf_reset(&out);
     pq_buf_reset(&tmp);
     return s;

@@ -568,6 +568,14 @@ pq_status pq_convert_file(const char *in_path, const char *out_path, const pq_co
         set_path(err, in_path);
         return s;
     }
+    struct stat si, so;
+    /* the temporary file would be renamed over the input: refuse before a byte is written */
+    if (stat(in_path, &si) == 0 && stat(out_path, &so) == 0 && si.st_dev == so.st_dev && si.st_ino == so.st_ino) {
+        pq_source_close(&src);
+        s = PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected an output other than the input, found the same file");
+        set_path(err, out_path);
+        return s;
+    }
     s = pq_convert_reader_open(&r, &src, in_path, o, 0, err);
     if (s == PQ_OK && (s = pq_writer_open(&w, out_path, &r->schema, &o->writer, err)) != PQ_OK) writer_failed = true;
     if (s == PQ_OK) s = write_all(r, w, &writer_failed, err);

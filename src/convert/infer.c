@@ -20,6 +20,7 @@
 #include "convert/infer.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 /* ---------------------------------------------------------- small helpers */
@@ -673,6 +674,38 @@ static pq_status settle(pq_jnode *t, const pq_allocator *a, pq_error *err)
 static pq_status build_field(pq_field *out, const char *name, const pq_jnode *t, const pq_allocator *a,
                              pq_error *err);
 
+/* True when key f can be a column name as it is: not empty and without a
+ * NUL (names are C strings; a NUL would cut the name short). */
+static bool key_is_name(const pq_jfield *f) { return f->name_len > 0 && strlen(f->name) == f->name_len; }
+
+/* True when `name` equals the name of a sibling: a key usable as it is
+ * (those are unique: the keys are), or an already built field out[0, built). */
+static bool sibling_has(const pq_jnode *t, const pq_field *out, uint32_t built, const char *name)
+{
+    for (uint32_t k = 0; k < t->n_fields; k++)
+        if (key_is_name(&t->fields[k]) && strcmp(t->fields[k].name, name) == 0) return true;
+    for (uint32_t k = 0; k < built; k++)
+        if (!key_is_name(&t->fields[k]) && strcmp(out[k].name, name) == 0) return true;
+    return false;
+}
+
+/* The column name of a key that is empty or holds a NUL, as for CSV
+ * headers: cut at the NUL, "column_<i+1>" when empty, then "_<k>" added
+ * until it differs from every sibling's name. */
+static pq_status fixed_name(const pq_jnode *t, const pq_field *out, uint32_t i, const pq_allocator *a, char **name,
+                            pq_error *err)
+{
+    size_t n = strlen(t->fields[i].name), cap;
+    if (pq_add_overflow(n, 48, &cap)) return PQ_NOMEM(err);
+    char *s = (char *)pq_alloc(a, cap);
+    if (!s) return PQ_NOMEM(err);
+    memcpy(s, t->fields[i].name, n + 1);
+    if (n == 0) n = (size_t)snprintf(s, cap, "column_%u", i + 1);
+    for (unsigned k = 2; sibling_has(t, out, i, s); k++) snprintf(s + n, cap - n, "_%u", k);
+    *name = s;
+    return PQ_OK;
+}
+
 /* Build the fields of STRUCT t into one array allocated at its final size
  * (appending one by one would copy the array for every field).  On failure
  * *out and *n describe what was built, for the caller to reset. */
@@ -682,7 +715,11 @@ static pq_status build_fields(pq_field **out, int64_t *n, const pq_jnode *t, con
     *out = (pq_field *)pq_calloc(a, t->n_fields, sizeof(pq_field));
     if (!*out) return PQ_NOMEM(err);
     for (uint32_t i = 0; i < t->n_fields; i++) {
-        PQ_TRY(build_field(&(*out)[i], t->fields[i].name, &t->fields[i].type, a, err));
+        char *fixed = NULL;
+        if (!key_is_name(&t->fields[i])) PQ_TRY(fixed_name(t, *out, i, a, &fixed, err));
+        pq_status s = build_field(&(*out)[i], fixed ? fixed : t->fields[i].name, &t->fields[i].type, a, err);
+        pq_free(a, fixed);
+        PQ_TRY(s);
         *n = i + 1;
     }
     return PQ_OK;

@@ -41,7 +41,10 @@
  * column holding each value's text: strings as their text, other values as
  * compact JSON.  Containers nested deeper than PQ_JSON_SCHEMA_DEPTH are
  * kept as JSON text too.  Missing keys and null are nulls; every field is
- * nullable.  With duplicate keys in one object the last one wins.
+ * nullable.  With duplicate keys in one object the last one wins.  Field
+ * names follow the CSV header rules: a key is cut at an embedded NUL, an
+ * empty key becomes "column_<i>", and "_<k>" is added until a name differs
+ * from its siblings (values are still matched by the original key bytes).
  */
 #ifndef PARQUANT_CONVERT_INFER_H
 #define PARQUANT_CONVERT_INFER_H

@@ -584,6 +584,29 @@ TEST(end_to_end_csv_and_json)
     round_trip("in.csv", CSV_IN, PQ_CODEC_ZSTD);
     round_trip("in.json", JSON_IN, PQ_CODEC_SNAPPY);
     round_trip("arr.json", "[{\"a\":1,\"s\":{\"b\":[true,null]}},{\"a\":2.5},{\"s\":{\"b\":[]}}]", PQ_CODEC_UNCOMPRESSED);
+    /* keys that are empty or hold a NUL (once two columns named "a" and one named "") */
+    round_trip("keys.json", "{\"a\\u0000b\":1,\"a\\u0000c\":2,\"\":3,\"a\":4}\n{\"a\\u0000b\":5}", PQ_CODEC_SNAPPY);
+}
+
+/* Converting a file onto itself would replace the input with the output. */
+TEST(end_to_end_refuses_output_equal_to_input)
+{
+    char in[256];
+    pq_error err;
+    pq_error_clear(&err);
+    pq_convert_stats st;
+    tmp_path("same.csv", in, sizeof in);
+    write_file(in, "a\n1\n");
+    pq_convert_options o = opts(PQ_INPUT_AUTO, 1);
+    CHECK_STATUS(pq_convert_file(in, in, &o, &st, &err), PQ_ERR_INVALID_ARG);
+    CHECK_EQ_STR(err.path, in);
+    FILE *f = fopen(in, "rb");
+    char head[8] = {0};
+    CHECK(f && fread(head, 1, sizeof head, f) == 4);
+    if (f) fclose(f);
+    CHECK(memcmp(head, "a\n1\n", 4) == 0);
+    unlink(in);
+    CHECK_EQ_I64(dir_entries(), 0);
 }
 
 TEST(end_to_end_failures_leave_no_file)
@@ -631,6 +654,7 @@ int main(void)
     RUN(format_detection_and_options);
     RUN(fault_injection);
     RUN(end_to_end_csv_and_json);
+    RUN(end_to_end_refuses_output_equal_to_input);
     RUN(end_to_end_failures_leave_no_file);
     rmdir(tmpdir);
     return harness_done();

@@ -345,6 +345,11 @@ static const jcase JSON_CASES[] = {
     {"duplicate keys", "{\"a\":1,\"a\":2}", "a:int64"},
     {"array form", "[{\"a\":1},{\"b\":[true]}]", "a:int64,b:list<element:bool>"},
     {"unicode key", "{\"k\\u00e9\":1}", "k\xC3\xA9:int64"},
+    /* keys that are no C string as they are get CSV-style names */
+    {"empty key", "{\"\":1,\"b\":2}", "column_1:int64,b:int64"},
+    {"empty key taken", "{\"column_2\":true,\"\":1}", "column_2:bool,column_2_2:int64"},
+    {"keys with NUL", "{\"a\\u0000b\":1,\"a\\u0000c\":\"x\",\"a\":true}", "a_2:int64,a_3:string,a:bool"},
+    {"nested key with NUL", "{\"s\":{\"x\\u0000\":1,\"\":2}}", "s:struct<x:int64,column_2:int64>"},
     {"deep nesting kept as text",
      "{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{\"f\":{\"g\":{\"h\":{\"i\":{\"j\":{\"k\":{\"l\":{\"m\":{\"n\":{\"o\":{\"p\":"
      "{\"q\":{\"r\":{\"s\":{\"t\":{\"u\":{\"v\":{\"w\":{\"x\":{\"y\":{\"z\":1}}}}}}}}}}}}}}}}}}}}}}}}}}",
