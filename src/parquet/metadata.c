@@ -223,6 +223,41 @@ static void *alloc_array(mdec *d, int32_t n, size_t size)
     return p;
 }
 
+/* How to decode one list<struct> field: its name, what its elements are
+ * called in messages, the smallest wire size of one element (its required
+ * fields and STOP: 1 when that is not worth a check), the decoded element
+ * size and the element decoder. */
+typedef struct struct_list {
+    const char *field;
+    const char *what;
+    unsigned min_bytes;
+    size_t size;
+    bool (*dec)(mdec *d, void *elem);
+} struct_list;
+
+/* Decode a list<struct> field into an arena array of *n elements (non-NULL
+ * even when empty): the count is checked against `max` (PQ_ERR_LIMIT) and
+ * against the bytes left (see fits_structs) before the array is allocated.
+ * Returns NULL on error (recorded in the reader). */
+static void *get_struct_list(mdec *d, const pq_thrift_field *fh, const struct_list *sl, int64_t max, int32_t *n)
+{
+    int32_t count;
+    size_t at = pq_thrift_offset(&d->r);
+    if (!get_list(&d->r, fh, sl->field, PQ_TT_STRUCT, &count)) return NULL;
+    if (count > max) {
+        pq_thrift_fail(&d->r, PQ_ERR_LIMIT, at, "expected at most %lld %s, found %d", (long long)max, sl->what,
+                       (int)count);
+        return NULL;
+    }
+    if (!fits_structs(&d->r, count, sl->min_bytes, at, sl->what)) return NULL;
+    uint8_t *arr = (uint8_t *)alloc_array(d, count, sl->size);
+    if (!arr) return NULL;
+    for (int32_t i = 0; i < count; i++)
+        if (!sl->dec(d, arr + (size_t)i * sl->size)) return NULL;
+    *n = count;
+    return arr;
+}
+
 /* NUL-terminated arena copy of a string field. */
 static char *get_string(mdec *d, const pq_thrift_field *fh, const char *name)
 {
@@ -502,19 +537,15 @@ static bool dec_key_value(mdec *d, pq_kv *kv)
     return end_struct(r, &f, seen, BIT(1), kv_names);
 }
 
+static bool el_kv(mdec *d, void *e) { return dec_key_value(d, (pq_kv *)e); }
+
 /* list<KeyValue> field into *out / *n. */
 static bool get_kv_list(mdec *d, const pq_thrift_field *fh, const char *name, pq_kv **out, int32_t *n)
 {
-    int32_t count;
-    size_t at = pq_thrift_offset(&d->r);
-    if (!get_list(&d->r, fh, name, PQ_TT_STRUCT, &count)) return false;
-    if (!fits_structs(&d->r, count, 3, at, "KeyValue entries")) return false;
-    pq_kv *kv = alloc_array(d, count, sizeof *kv);
+    const struct_list sl = {name, "KeyValue entries", 3, sizeof(pq_kv), el_kv};
+    pq_kv *kv = get_struct_list(d, fh, &sl, INT32_MAX, n);
     if (!kv) return false;
-    for (int32_t i = 0; i < count; i++)
-        if (!dec_key_value(d, &kv[i])) return false;
     *out = kv;
-    *n = count;
     return true;
 }
 
@@ -569,15 +600,15 @@ static bool get_path(mdec *d, const pq_thrift_field *fh, pq_column_meta *m)
     return pq_thrift_ok(&d->r);
 }
 
+static bool el_pes(mdec *d, void *e) { return dec_page_encoding_stats(&d->r, (pq_page_encoding_stats *)e); }
+
 static bool get_encoding_stats(mdec *d, const pq_thrift_field *fh, pq_column_meta *m)
 {
+    const struct_list sl = {"encoding_stats", "PageEncodingStats", 1, sizeof(pq_page_encoding_stats), el_pes};
     int32_t n;
-    if (!get_list(&d->r, fh, "encoding_stats", PQ_TT_STRUCT, &n)) return false;
-    pq_page_encoding_stats *s = alloc_array(d, n, sizeof *s);
-    if (!s) return false;
-    for (int32_t i = 0; i < n; i++)
-        if (!dec_page_encoding_stats(&d->r, &s[i])) return false;
-    m->encoding_stats = s;
+    void *arr = get_struct_list(d, fh, &sl, INT32_MAX, &n);
+    if (!arr) return false;
+    m->encoding_stats = arr;
     m->n_encoding_stats = n;
     return true;
 }
@@ -692,36 +723,29 @@ static bool dec_sorting_column(pq_thrift_reader *r, pq_sorting_column *s)
     return end_struct(r, &f, seen, BIT(1) | BIT(2) | BIT(3), sorting_names);
 }
 
+static bool el_chunk(mdec *d, void *e) { return dec_column_chunk(d, (pq_column_chunk *)e); }
+
 /* RowGroup.columns: the count is bounded by max_columns before allocating. */
 static bool get_chunks(mdec *d, const pq_thrift_field *fh, pq_row_group_meta *g)
 {
+    const struct_list sl = {"columns", "column chunks", 3, sizeof(pq_column_chunk), el_chunk};
     int32_t n;
-    size_t at = pq_thrift_offset(&d->r);
-    if (!get_list(&d->r, fh, "columns", PQ_TT_STRUCT, &n)) return false;
-    if (n > d->max_columns) {
-        pq_thrift_fail(&d->r, PQ_ERR_LIMIT, at, "expected at most %lld column chunks, found %d",
-                       (long long)d->max_columns, (int)n);
-        return false;
-    }
-    if (!fits_structs(&d->r, n, 3, at, "ColumnChunks")) return false;
-    pq_column_chunk *c = alloc_array(d, n, sizeof *c);
-    if (!c) return false;
-    for (int32_t i = 0; i < n; i++)
-        if (!dec_column_chunk(d, &c[i])) return false;
-    g->columns = c;
+    void *arr = get_struct_list(d, fh, &sl, d->max_columns, &n);
+    if (!arr) return false;
+    g->columns = arr;
     g->n_columns = n;
     return true;
 }
 
+static bool el_sorting(mdec *d, void *e) { return dec_sorting_column(&d->r, (pq_sorting_column *)e); }
+
 static bool get_sorting_columns(mdec *d, const pq_thrift_field *fh, pq_row_group_meta *g)
 {
+    const struct_list sl = {"sorting_columns", "SortingColumns", 1, sizeof(pq_sorting_column), el_sorting};
     int32_t n;
-    if (!get_list(&d->r, fh, "sorting_columns", PQ_TT_STRUCT, &n)) return false;
-    pq_sorting_column *s = alloc_array(d, n, sizeof *s);
-    if (!s) return false;
-    for (int32_t i = 0; i < n; i++)
-        if (!dec_sorting_column(&d->r, &s[i])) return false;
-    g->sorting_columns = s;
+    void *arr = get_struct_list(d, fh, &sl, INT32_MAX, &n);
+    if (!arr) return false;
+    g->sorting_columns = arr;
     g->n_sorting_columns = n;
     return true;
 }
@@ -776,49 +800,46 @@ static bool dec_column_order(pq_thrift_reader *r, int32_t *order)
     return end_struct(r, &f, 0, 0, no_names);
 }
 
+static bool el_schema(mdec *d, void *e) { return dec_schema_element(d, (pq_schema_element *)e); }
+
 static bool get_schema(mdec *d, const pq_thrift_field *fh, pq_file_metadata *m)
 {
-    int32_t n;
+    const struct_list sl = {"schema", "SchemaElements", 3, sizeof(pq_schema_element), el_schema};
     size_t at = pq_thrift_offset(&d->r);
-    if (!get_list(&d->r, fh, "schema", PQ_TT_STRUCT, &n)) return false;
+    int32_t n;
+    pq_schema_element *e = get_struct_list(d, fh, &sl, INT32_MAX, &n);
+    if (!e) return false;
     if (n == 0) {
         pq_thrift_fail(&d->r, PQ_ERR_CORRUPT, at, "expected at least the root element, found an empty list");
         return false;
     }
-    if (!fits_structs(&d->r, n, 3, at, "SchemaElements")) return false;
-    pq_schema_element *e = alloc_array(d, n, sizeof *e);
-    if (!e) return false;
-    for (int32_t i = 0; i < n; i++)
-        if (!dec_schema_element(d, &e[i])) return false;
     m->schema = e;
     m->n_schema = n;
     return true;
 }
 
+static bool el_row_group(mdec *d, void *e) { return dec_row_group(d, (pq_row_group_meta *)e); }
+
 static bool get_row_groups(mdec *d, const pq_thrift_field *fh, pq_file_metadata *m)
 {
+    const struct_list sl = {"row_groups", "RowGroups", 7, sizeof(pq_row_group_meta), el_row_group};
     int32_t n;
-    size_t at = pq_thrift_offset(&d->r);
-    if (!get_list(&d->r, fh, "row_groups", PQ_TT_STRUCT, &n)) return false;
-    if (!fits_structs(&d->r, n, 7, at, "RowGroups")) return false;
-    pq_row_group_meta *g = alloc_array(d, n, sizeof *g);
-    if (!g) return false;
-    for (int32_t i = 0; i < n; i++)
-        if (!dec_row_group(d, &g[i])) return false;
-    m->row_groups = g;
+    void *arr = get_struct_list(d, fh, &sl, INT32_MAX, &n);
+    if (!arr) return false;
+    m->row_groups = arr;
     m->n_row_groups = n;
     return true;
 }
 
+static bool el_order(mdec *d, void *e) { return dec_column_order(&d->r, (int32_t *)e); }
+
 static bool get_column_orders(mdec *d, const pq_thrift_field *fh, pq_file_metadata *m)
 {
+    const struct_list sl = {"column_orders", "ColumnOrders", 1, sizeof(int32_t), el_order};
     int32_t n;
-    if (!get_list(&d->r, fh, "column_orders", PQ_TT_STRUCT, &n)) return false;
-    int32_t *o = alloc_array(d, n, sizeof *o);
-    if (!o) return false;
-    for (int32_t i = 0; i < n; i++)
-        if (!dec_column_order(&d->r, &o[i])) return false;
-    m->column_orders = o;
+    void *arr = get_struct_list(d, fh, &sl, INT32_MAX, &n);
+    if (!arr) return false;
+    m->column_orders = arr;
     m->n_column_orders = n;
     return true;
 }
