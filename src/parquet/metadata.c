@@ -543,10 +543,8 @@ static bool el_kv(mdec *d, void *e) { return dec_key_value(d, (pq_kv *)e); }
 static bool get_kv_list(mdec *d, const pq_thrift_field *fh, const char *name, pq_kv **out, int32_t *n)
 {
     const struct_list sl = {name, "KeyValue entries", 3, sizeof(pq_kv), el_kv};
-    pq_kv *kv = get_struct_list(d, fh, &sl, INT32_MAX, n);
-    if (!kv) return false;
-    *out = kv;
-    return true;
+    *out = get_struct_list(d, fh, &sl, INT32_MAX, n);
+    return *out != NULL;
 }
 
 /* ============================================================ column chunk */
@@ -605,12 +603,8 @@ static bool el_pes(mdec *d, void *e) { return dec_page_encoding_stats(&d->r, (pq
 static bool get_encoding_stats(mdec *d, const pq_thrift_field *fh, pq_column_meta *m)
 {
     const struct_list sl = {"encoding_stats", "PageEncodingStats", 1, sizeof(pq_page_encoding_stats), el_pes};
-    int32_t n;
-    void *arr = get_struct_list(d, fh, &sl, INT32_MAX, &n);
-    if (!arr) return false;
-    m->encoding_stats = arr;
-    m->n_encoding_stats = n;
-    return true;
+    m->encoding_stats = get_struct_list(d, fh, &sl, INT32_MAX, &m->n_encoding_stats);
+    return m->encoding_stats != NULL;
 }
 
 static const char *const cmd_names[] = {"?", "type", "encodings", "path_in_schema", "codec", "num_values",
@@ -729,12 +723,8 @@ static bool el_chunk(mdec *d, void *e) { return dec_column_chunk(d, (pq_column_c
 static bool get_chunks(mdec *d, const pq_thrift_field *fh, pq_row_group_meta *g)
 {
     const struct_list sl = {"columns", "column chunks", 3, sizeof(pq_column_chunk), el_chunk};
-    int32_t n;
-    void *arr = get_struct_list(d, fh, &sl, d->max_columns, &n);
-    if (!arr) return false;
-    g->columns = arr;
-    g->n_columns = n;
-    return true;
+    g->columns = get_struct_list(d, fh, &sl, d->max_columns, &g->n_columns);
+    return g->columns != NULL;
 }
 
 static bool el_sorting(mdec *d, void *e) { return dec_sorting_column(&d->r, (pq_sorting_column *)e); }
@@ -742,12 +732,8 @@ static bool el_sorting(mdec *d, void *e) { return dec_sorting_column(&d->r, (pq_
 static bool get_sorting_columns(mdec *d, const pq_thrift_field *fh, pq_row_group_meta *g)
 {
     const struct_list sl = {"sorting_columns", "SortingColumns", 1, sizeof(pq_sorting_column), el_sorting};
-    int32_t n;
-    void *arr = get_struct_list(d, fh, &sl, INT32_MAX, &n);
-    if (!arr) return false;
-    g->sorting_columns = arr;
-    g->n_sorting_columns = n;
-    return true;
+    g->sorting_columns = get_struct_list(d, fh, &sl, INT32_MAX, &g->n_sorting_columns);
+    return g->sorting_columns != NULL;
 }
 
 static const char *const rg_names[] = {"?", "columns", "total_byte_size", "num_rows"};
@@ -823,12 +809,8 @@ static bool el_row_group(mdec *d, void *e) { return dec_row_group(d, (pq_row_gro
 static bool get_row_groups(mdec *d, const pq_thrift_field *fh, pq_file_metadata *m)
 {
     const struct_list sl = {"row_groups", "RowGroups", 7, sizeof(pq_row_group_meta), el_row_group};
-    int32_t n;
-    void *arr = get_struct_list(d, fh, &sl, INT32_MAX, &n);
-    if (!arr) return false;
-    m->row_groups = arr;
-    m->n_row_groups = n;
-    return true;
+    m->row_groups = get_struct_list(d, fh, &sl, INT32_MAX, &m->n_row_groups);
+    return m->row_groups != NULL;
 }
 
 static bool el_order(mdec *d, void *e) { return dec_column_order(&d->r, (int32_t *)e); }
@@ -836,12 +818,8 @@ static bool el_order(mdec *d, void *e) { return dec_column_order(&d->r, (int32_t
 static bool get_column_orders(mdec *d, const pq_thrift_field *fh, pq_file_metadata *m)
 {
     const struct_list sl = {"column_orders", "ColumnOrders", 1, sizeof(int32_t), el_order};
-    int32_t n;
-    void *arr = get_struct_list(d, fh, &sl, INT32_MAX, &n);
-    if (!arr) return false;
-    m->column_orders = arr;
-    m->n_column_orders = n;
-    return true;
+    m->column_orders = get_struct_list(d, fh, &sl, INT32_MAX, &m->n_column_orders);
+    return m->column_orders != NULL;
 }
 
 static const char *const file_names[] = {"?", "version", "schema", "num_rows", "row_groups"};
