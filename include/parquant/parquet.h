@@ -246,7 +246,9 @@ typedef struct pq_reader pq_reader;
 
 typedef struct pq_reader_options {
     const pq_allocator *alloc; /**< NULL = libc */
-    bool verify_crc;           /**< check page CRCs when present (default true) */
+    bool verify_crc;           /**< check page CRCs when present (default false, as other
+                                    engines; `parquant validate` and `cat --verify-checksums`
+                                    turn it on) */
     int threads;               /**< worker threads, 0 = number of CPUs (default) */
     pq_limits limits;
 } pq_reader_options;

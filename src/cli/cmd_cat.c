@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
  * cli/cmd_cat.c - `parquant cat FILE [--columns a,b.c] [--limit N]
- * [--format jsonl|csv]`: print rows, streaming one row group at a time.
+ * [--format jsonl|csv] [--verify-checksums]`: print rows, streaming one row
+ * group at a time.
  * jsonl prints canonical rows (canon v1, table/canon.c) so the output can
  * be diffed with another engine's dump; csv prints RFC 4180 with a header,
  * nulls as empty fields, empty strings as "", and nested values as their
@@ -15,7 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char CAT_USAGE[] = "usage: parquant cat FILE [--columns a,b.c] [--limit N] [--format jsonl|csv]\n";
+static const char CAT_USAGE[] =
+    "usage: parquant cat FILE [--columns a,b.c] [--limit N] [--format jsonl|csv] [--verify-checksums]\n";
 
 typedef enum { FMT_JSONL, FMT_CSV } cat_format;
 
@@ -124,9 +126,12 @@ int cli_cat(int argc, char **argv)
     const char *path = NULL, *columns = NULL;
     int64_t limit = -1;
     cat_format fmt = FMT_JSONL;
+    pq_reader_options opts;
+    pq_reader_options_init(&opts);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { fputs(CAT_USAGE, stdout); return CLI_OK; }
+        if (!strcmp(a, "--verify-checksums")) { opts.verify_crc = true; continue; }
         if (!strcmp(a, "--columns") || !strcmp(a, "--limit") || !strcmp(a, "--format")) {
             if (i + 1 >= argc) return cli_usage_error("cat", CAT_USAGE, "%s needs a value", a);
             const char *v = argv[++i];
@@ -160,7 +165,7 @@ int cli_cat(int argc, char **argv)
     pq_error_clear(&err);
     pq_reader *r = NULL;
     int rc = CLI_OK;
-    if (pq_reader_open(&r, path, NULL, &err) != PQ_OK) rc = cli_report(&err);
+    if (pq_reader_open(&r, path, &opts, &err) != PQ_OK) rc = cli_report(&err);
     else if (n_names && pq_reader_select(r, (const char *const *)names, n_names, &err) != PQ_OK) rc = cli_report(&err);
     else if (cat_file(r, fmt, limit, &err) != PQ_OK) rc = cli_report(&err);
     pq_reader_close(r);

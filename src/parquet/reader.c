@@ -95,7 +95,7 @@ void pq_reader_options_init(pq_reader_options *o)
 {
     memset(o, 0, sizeof *o);
     o->alloc = NULL;
-    o->verify_crc = true;
+    o->verify_crc = false;
     o->threads = 0;
     o->limits.max_footer_bytes = (int64_t)256 << 20;
     o->limits.max_page_bytes = (int64_t)1 << 30;

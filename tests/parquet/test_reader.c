@@ -143,7 +143,7 @@ TEST(options_defaults)
     memset(&o, 0x5a, sizeof o);
     pq_reader_options_init(&o);
     CHECK(o.alloc == NULL);
-    CHECK(o.verify_crc);
+    CHECK(!o.verify_crc);
     CHECK_EQ_I64(o.threads, 0);
     CHECK_EQ_I64(o.limits.max_footer_bytes, 256 << 20);
     CHECK_EQ_I64(o.limits.max_page_bytes, (int64_t)1 << 30);
