@@ -9,4 +9,4 @@ off=$("$PQ" inspect t.parquet --json | node -e '
     const m = JSON.parse(s); const c = m.row_groups[2].columns[0];
     console.log(c.data_page_offset + c.compressed_size - 1); });')
 printf '\xff' | dd of=t.parquet bs=1 seek="$off" conv=notrunc status=none
-"$PQ" cat t.parquet; echo "rc=$?"
+"$PQ" cat t.parquet --verify-checksums; echo "rc=$?"
