@@ -172,7 +172,8 @@ static pq_status find_footer(pq_reader *r, int64_t *start, int64_t *len, pq_erro
     PQ_TRY(pq_source_copy(&r->src, 0, 4, head, err));
     PQ_TRY(pq_source_copy(&r->src, size - 8, 8, tail, err));
     if (memcmp(tail + 4, "PARE", 4) == 0)
-        return PQ_FAIL(err, PQ_ERR_UNSUPPORTED, "encrypted footer (Parquet Modular Encryption) is not supported");
+        return PQ_FAIL(err, PQ_ERR_UNSUPPORTED,
+                       "encrypted Parquet is not supported (Parquet Modular Encryption, encrypted footer)");
     if (memcmp(tail + 4, "PAR1", 4) != 0) {
         pq_status s = PQ_FAIL(err, PQ_ERR_CORRUPT, "expected magic \"PAR1\" at the end of the file, found %02x %02x %02x %02x",
                               tail[4], tail[5], tail[6], tail[7]);
@@ -677,7 +678,8 @@ static pq_status read_rg(pq_reader *r, int64_t rg, pq_table *out, pq_error *err)
     j.meta = &r->meta.row_groups[rg];
     j.out = out;
     if (r->meta.encrypted && m->n_leaves > 0)
-        return PQ_FAIL(err, PQ_ERR_UNSUPPORTED, "encrypted file (Parquet Modular Encryption) is not supported");
+        return PQ_FAIL(err, PQ_ERR_UNSUPPORTED, "encrypted Parquet is not supported (Parquet Modular Encryption, "
+                                                "plaintext footer with encrypted columns)");
     size_t n = (size_t)(m->n_leaves > m->schema.n_fields ? m->n_leaves : m->schema.n_fields);
     PQ_TRY(prepare_leaves(r, m, err));
     j.leaves = r->leaves;
