@@ -28,6 +28,16 @@
  * wide structs) reads all its leaves in parallel first and assembles the
  * fields after.  The allocator must be thread-safe when threads != 1.
  *
+ * Read-ahead: row groups asked for in order (rg = previous + 1) queue the
+ * next row group on the pool behind the current one (two slots, each with
+ * its own leaf data and output table).  Without it every row group ends
+ * with helpers idle while the last, unevenly sized columns finish, and all
+ * of them idle while the caller uses the rows; with it that time goes to
+ * the next row group.  Any other access pattern, a new selection or close
+ * waits for and drops what is in flight; a failure of the row group read
+ * ahead is kept and reported when (if) it is asked for.  Memory: up to two
+ * row groups' columns at a time.
+ *
  * Memory: footer structs, the schema map's borrowed elements and decoded
  * page indexes live in the reader's arena until close; footer bytes are
  * borrowed from the mapping (or kept in a buffer when the file is read with
@@ -51,6 +61,7 @@
 #include "core/pool.h"
 #include "io/source.h"
 #include "parquet/column_reader.h"
+#include "parquet/filter.h"
 #include "parquet/levels.h"
 #include "parquet/metadata.h"
 #include "parquet/schema.h"
@@ -61,6 +72,52 @@ typedef struct index_slot {
     bool done;
     const void *ptr;
 } index_slot;
+
+/* Per-worker outcome of a parallel phase. */
+typedef struct worker_slot {
+    pq_status status;       /* first failure of this worker */
+    int64_t item;           /* the item that failed */
+    pq_error err;
+} worker_slot;
+
+/* What the items of a phase are. */
+typedef enum rg_phase {
+    PHASE_WHOLE,            /* item = top-level field: read its leaves, then assemble it */
+    PHASE_LEAVES,           /* item = output leaf: read its chunk */
+    PHASE_FIELDS            /* item = top-level field: assemble it from leaves read before */
+} rg_phase;
+
+/* One row-group read: what every worker needs. */
+typedef struct rg_job {
+    struct pq_reader *r;
+    int64_t rg;
+    const pq_schema_map *m;       /* output map */
+    const pq_row_group_meta *meta;
+    pq_leaf_data *leaves;         /* one per output leaf */
+    pq_table *out;
+    int64_t *order;               /* item -> leaf or field, biggest first */
+    int64_t *key;                 /* sort keys (compressed bytes), same size */
+    rg_phase phase;
+    int max_workers;              /* workers worth starting for this row group */
+    int64_t n_items;
+    atomic_bool failed;           /* stop taking items */
+    worker_slot *slots;           /* one per worker */
+    pq_filter_rg *frg;            /* row filter state of this row group, NULL without a filter */
+    int64_t n_rows;               /* rows the row group yields (fewer with a filter) */
+} rg_job;
+
+/* A row group being read, or read ahead of the caller: its job, its leaf
+ * data and its output table until pq_reader_read_row_group hands it over.
+ * job.rg < 0 when the slot is idle. */
+typedef struct rg_slot {
+    rg_job job;
+    pq_pool_job pool_job;          /* the job's items on the pool, when submitted */
+    bool submitted;                /* pool_job is queued and must be waited for */
+    pq_status status;              /* outcome when the job ran at start */
+    pq_error err;
+    pq_leaf_data *leaves;          /* one per output leaf, kept between row groups */
+    pq_table out;
+} rg_slot;
 
 struct pq_reader {
     const pq_allocator *alloc;     /* every allocation, NULL = libc */
@@ -83,11 +140,15 @@ struct pq_reader {
     bool pool_started;
     index_slot **col_index;        /* per row group: n_leaves slots (arena), lazily */
     index_slot **off_index;
-    pq_leaf_data *leaves;          /* one per output leaf, kept between row groups */
-    int64_t n_leaves;              /* entries in `leaves` (0 = not allocated) */
+    rg_slot slots[2];              /* the row group asked for and the one read ahead */
+    int64_t n_leaves;              /* entries in each slot's `leaves` (0 = not allocated) */
+    int64_t last_rg;               /* row group returned last, -1 before the first */
+    pq_filter *filter;             /* row filter (pq_reader_set_filter), NULL = none;
+                                      slot i uses its state pq_filter_slot(filter, i) */
 };
 
 static void free_leaves(pq_reader *r);
+static void drain(pq_reader *r);
 
 /* ----------------------------------------------------------- options */
 
@@ -300,6 +361,8 @@ static pq_status reader_new(pq_reader **out, const pq_reader_options *opts, pq_e
     r->src.fd = -1;
     pq_buf_init(&r->footer, a);
     pq_arena_init(&r->arena, a);
+    r->slots[0].job.rg = r->slots[1].job.rg = -1;
+    r->last_rg = -1;
     *out = r;
     return resolve_options(r, opts, err);
 }
@@ -346,11 +409,13 @@ pq_status pq_reader_open_memory(pq_reader **out, const void *data, size_t len, c
 void pq_reader_close(pq_reader *r)
 {
     if (!r) return;
+    drain(r);
     pq_pool_stop(&r->pool);
     if (r->workers)
         for (int i = 0; i < r->n_workers; i++) pq_column_reader_reset(&r->workers[i]);
     pq_free(r->alloc, r->workers);
     free_leaves(r);
+    pq_filter_destroy(r->filter);
     if (r->has_proj) pq_schema_map_reset(&r->proj);
     pq_schema_map_reset(&r->map);
     pq_arena_reset(&r->arena);
@@ -388,6 +453,7 @@ pq_status pq_reader_select(pq_reader *r, const char *const *paths, size_t n, pq_
 {
     pq_error_clear(err);
     if (!r) return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected a reader, found NULL");
+    drain(r);
     if (n == 0) {
         free_leaves(r);
         if (r->has_proj) pq_schema_map_reset(&r->proj);
@@ -414,37 +480,6 @@ pq_status pq_reader_select(pq_reader *r, const char *const *paths, size_t n, pq_
 
 /* ------------------------------------------------------ row groups */
 
-/* Per-worker outcome of a parallel phase. */
-typedef struct worker_slot {
-    pq_status status;       /* first failure of this worker */
-    int64_t item;           /* the item that failed */
-    pq_error err;
-} worker_slot;
-
-/* What the items of a phase are. */
-typedef enum rg_phase {
-    PHASE_WHOLE,            /* item = top-level field: read its leaves, then assemble it */
-    PHASE_LEAVES,           /* item = output leaf: read its chunk */
-    PHASE_FIELDS            /* item = top-level field: assemble it from leaves read before */
-} rg_phase;
-
-/* One row-group read: what every worker needs. */
-typedef struct rg_job {
-    pq_reader *r;
-    int64_t rg;
-    const pq_schema_map *m;       /* output map */
-    const pq_row_group_meta *meta;
-    pq_leaf_data *leaves;         /* one per output leaf */
-    pq_table *out;
-    int64_t *order;               /* item -> leaf or field, biggest first */
-    int64_t *key;                 /* sort keys (compressed bytes), same size */
-    rg_phase phase;
-    int max_workers;              /* workers worth starting for this row group */
-    int64_t n_items;
-    atomic_bool failed;           /* stop taking items */
-    worker_slot *slots;           /* one per worker */
-} rg_job;
-
 /* File leaf index of output leaf k. */
 static int64_t file_leaf(const pq_reader *r, int64_t k) { return r->has_proj ? r->proj_ids[k] : k; }
 
@@ -469,6 +504,7 @@ static pq_status read_leaf(rg_job *j, int w, int64_t k, pq_error *err)
     ref.num_rows = j->meta->num_rows;
     ref.data_end = r->data_end;
     ref.dict_header_pad = r->dict_header_pad;
+    if (j->frg) return pq_filter_read_leaf(j->frg, &r->workers[w], &r->src, &ref, k, &j->leaves[k], err);
     return pq_column_reader_read(&r->workers[w], &r->src, &ref, &j->leaves[k], err);
 }
 
@@ -476,8 +512,7 @@ static pq_status read_leaf(rg_job *j, int w, int64_t k, pq_error *err)
 static pq_status assemble_top(rg_job *j, int64_t top, pq_error *err)
 {
     const pq_schema_node *node = &j->m->nodes[top];
-    pq_status s = pq_assemble_field(j->m, top, j->leaves + node->first_leaf, j->meta->num_rows,
-                                    &j->out->columns[top], err);
+    pq_status s = pq_assemble_field(j->m, top, j->leaves + node->first_leaf, j->n_rows, &j->out->columns[top], err);
     if (s != PQ_OK && err) {
         if (err->where.row_group < 0) err->where.row_group = j->rg;
         if (!err->column_path[0]) snprintf(err->column_path, sizeof err->column_path, "%s", node->field->name);
@@ -554,6 +589,41 @@ static void plan_items(rg_job *j, rg_phase phase)
     sort_by_key(j->order, j->key, j->n_items);
 }
 
+/* Reset the per-worker outcomes before the items of a phase run. */
+static void reset_outcomes(rg_job *j)
+{
+    atomic_store(&j->failed, false);
+    for (int w = 0; w < j->r->n_workers; w++) {
+        j->slots[w].status = PQ_OK;
+        j->slots[w].item = -1;
+        pq_error_clear(&j->slots[w].err);
+    }
+}
+
+/* The failure of the earliest failing item of the phase that ran, if any. */
+static pq_status phase_outcome(const rg_job *j, pq_error *err)
+{
+    int best = -1;
+    for (int w = 0; w < j->r->n_workers; w++)
+        if (j->slots[w].status != PQ_OK && (best < 0 || j->slots[w].item < j->slots[best].item)) best = w;
+    if (best < 0) return PQ_OK;
+    if (err) *err = j->slots[best].err;
+    return j->slots[best].status;
+}
+
+/* Start the pool's helpers the first time a row group is worth them (a
+ * pool that cannot start threads runs everything on the caller). */
+static pq_status ensure_pool(pq_reader *r, pq_error *err)
+{
+    if (r->pool_started) return PQ_OK;
+    r->pool_started = true;
+    if (pq_pool_start(&r->pool, r->n_workers - 1, r->alloc, err) != PQ_OK) {
+        pq_pool_stop(&r->pool);
+        return with_path(r, PQ_ERR_NOMEM, err);
+    }
+    return PQ_OK;
+}
+
 /* Run the items of `phase` on the reader's pool (the calling thread is
  * worker 0), or on the calling thread alone when one worker is worth it.
  * Reports the failure of the earliest failing item. */
@@ -561,29 +631,13 @@ static pq_status run_phase(rg_job *j, rg_phase phase, pq_error *err)
 {
     pq_reader *r = j->r;
     plan_items(j, phase);
-    atomic_store(&j->failed, false);
-    for (int w = 0; w < r->n_workers; w++) {
-        j->slots[w].status = PQ_OK;
-        j->slots[w].item = -1;
-        pq_error_clear(&j->slots[w].err);
-    }
-    if (j->max_workers > 1 && !r->pool_started) {
-        /* a pool that cannot start threads runs everything on the caller */
-        r->pool_started = true;
-        if (pq_pool_start(&r->pool, r->n_workers - 1, r->alloc, err) != PQ_OK) {
-            pq_pool_stop(&r->pool);
-            return with_path(r, PQ_ERR_NOMEM, err);
-        }
-    }
-    if (j->max_workers > 1) pq_pool_run(&r->pool, pool_item, j, j->n_items);
-    else
+    reset_outcomes(j);
+    if (j->max_workers > 1) {
+        PQ_TRY(ensure_pool(r, err));
+        pq_pool_run(&r->pool, pool_item, j, j->n_items);
+    } else
         for (int64_t i = 0; i < j->n_items; i++) pool_item(j, 0, i);
-    int best = -1;
-    for (int w = 0; w < r->n_workers; w++)
-        if (j->slots[w].status != PQ_OK && (best < 0 || j->slots[w].item < j->slots[best].item)) best = w;
-    if (best < 0) return PQ_OK;
-    if (err) *err = j->slots[best].err;
-    return j->slots[best].status;
+    return phase_outcome(j, err);
 }
 
 /* Waking helpers costs microseconds and spreads small work thin: a row
@@ -607,25 +661,29 @@ static int workers_for(const rg_job *j)
     return nw < j->r->n_workers ? (int)nw : j->r->n_workers;
 }
 
-/* Free the reader's leaf data (the output leaves changed, or close). */
+/* Free the leaf data of both slots (the output leaves changed, or close);
+ * no row group is in flight. */
 static void free_leaves(pq_reader *r)
 {
-    for (int64_t k = 0; k < r->n_leaves; k++) pq_leaf_data_reset(&r->leaves[k]);
-    pq_free(r->alloc, r->leaves);
-    r->leaves = NULL;
+    for (int i = 0; i < 2; i++) {
+        rg_slot *sl = &r->slots[i];
+        for (int64_t k = 0; sl->leaves && k < r->n_leaves; k++) pq_leaf_data_reset(&sl->leaves[k]);
+        pq_free(r->alloc, sl->leaves);
+        sl->leaves = NULL;
+    }
     r->n_leaves = 0;
 }
 
-/* Leaf data for the output leaves, allocated on first use. */
-static pq_status prepare_leaves(pq_reader *r, const pq_schema_map *m, pq_error *err)
+/* Leaf data of slot `sl` for the output leaves, allocated on first use. */
+static pq_status prepare_leaves(pq_reader *r, rg_slot *sl, const pq_schema_map *m, pq_error *err)
 {
-    if (r->leaves) return PQ_OK;
+    if (sl->leaves) return PQ_OK;
     size_t n = (size_t)m->n_leaves;
-    r->leaves = (pq_leaf_data *)pq_calloc(r->alloc, n ? n : 1, sizeof *r->leaves);
-    if (!r->leaves) return PQ_NOMEM(err);
+    sl->leaves = (pq_leaf_data *)pq_calloc(r->alloc, n ? n : 1, sizeof *sl->leaves);
+    if (!sl->leaves) return PQ_NOMEM(err);
     r->n_leaves = m->n_leaves;
     for (size_t k = 0; k < n; k++)
-        pq_leaf_data_init(&r->leaves[k], m->leaves[k].physical, m->leaves[k].type_length, r->alloc);
+        pq_leaf_data_init(&sl->leaves[k], m->leaves[k].physical, m->leaves[k].type_length, r->alloc);
     return PQ_OK;
 }
 
@@ -641,10 +699,10 @@ static void clear_buf(pq_buf *b)
     b->len = 0;
 }
 
-static void clear_leaves(pq_reader *r)
+static void clear_leaves(pq_reader *r, rg_slot *sl)
 {
-    for (int64_t k = 0; k < r->n_leaves; k++) {
-        pq_leaf_data *d = &r->leaves[k];
+    for (int64_t k = 0; sl->leaves && k < r->n_leaves; k++) {
+        pq_leaf_data *d = &sl->leaves[k];
         d->n_levels = 0;
         clear_buf(&d->def);
         clear_buf(&d->rep);
@@ -654,47 +712,153 @@ static void clear_leaves(pq_reader *r)
     }
 }
 
-/* Read and assemble the job's row group.  With at least as many top-level
- * fields as workers (or one worker), each field is read and assembled by
- * one worker in one go; otherwise (a few wide nested fields) all leaves are
- * read in parallel first, then the fields are assembled in parallel. */
+/* Read and assemble the job's row group on the calling thread and the
+ * pool.  With at least as many top-level fields as workers (or one
+ * worker), each field is read and assembled by one worker in one go;
+ * otherwise (a few wide nested fields) all leaves are read in parallel
+ * first, then the fields are assembled in parallel. */
 static pq_status run_job(rg_job *j, pq_error *err)
 {
-    j->max_workers = workers_for(j);
     if (j->max_workers == 1 || j->m->schema.n_fields >= j->max_workers) return run_phase(j, PHASE_WHOLE, err);
     PQ_TRY(run_phase(j, PHASE_LEAVES, err));
     return run_phase(j, PHASE_FIELDS, err);
 }
 
-/* Read row group rg into the initialised table `out`. */
-static pq_status read_rg(pq_reader *r, int64_t rg, pq_table *out, pq_error *err)
+/* Set up slot `sl` to read row group rg: output table, leaf data, item
+ * arrays.  The slot is idle. */
+static pq_status setup_slot(pq_reader *r, rg_slot *sl, int64_t rg, pq_error *err)
 {
     const pq_schema_map *m = out_map(r);
-    rg_job j;
-    memset(&j, 0, sizeof j);
-    j.r = r;
-    j.rg = rg;
-    j.m = m;
-    j.meta = &r->meta.row_groups[rg];
-    j.out = out;
+    rg_job *j = &sl->job;
+    memset(j, 0, sizeof *j);
+    j->r = r;
+    j->rg = rg;
+    j->m = m;
+    j->meta = &r->meta.row_groups[rg];
+    j->out = &sl->out;
+    j->n_rows = j->meta->num_rows;
+    j->frg = r->filter ? pq_filter_slot(r->filter, (int)(sl - r->slots)) : NULL;
+    memset(&sl->out, 0, sizeof sl->out);
+    sl->submitted = false;
+    sl->status = PQ_OK;
+    pq_error_clear(&sl->err);
     if (r->meta.encrypted && m->n_leaves > 0)
         return PQ_FAIL(err, PQ_ERR_UNSUPPORTED, "encrypted Parquet is not supported (Parquet Modular Encryption, "
                                                 "plaintext footer with encrypted columns)");
+    PQ_TRY(pq_table_init(&sl->out, &m->schema, err));
+    PQ_TRY(prepare_leaves(r, sl, m, err));
+    j->leaves = sl->leaves;
     size_t n = (size_t)(m->n_leaves > m->schema.n_fields ? m->n_leaves : m->schema.n_fields);
-    PQ_TRY(prepare_leaves(r, m, err));
-    j.leaves = r->leaves;
-    j.order = (int64_t *)pq_calloc(r->alloc, 2 * (n ? n : 1), sizeof *j.order);
-    j.slots = (worker_slot *)pq_calloc(r->alloc, (size_t)r->n_workers, sizeof *j.slots);
-    pq_status s = PQ_OK;
-    if (!j.order || !j.slots) s = PQ_NOMEM(err);
-    if (s == PQ_OK) {
-        j.key = j.order + (n ? n : 1);
-        s = run_job(&j, err);
+    j->order = (int64_t *)pq_calloc(r->alloc, 2 * (n ? n : 1), sizeof *j->order);
+    j->slots = (worker_slot *)pq_calloc(r->alloc, (size_t)r->n_workers, sizeof *j->slots);
+    if (!j->order || !j->slots) return PQ_NOMEM(err);
+    j->key = j->order + (n ? n : 1);
+    j->max_workers = workers_for(j);
+    return PQ_OK;
+}
+
+/* Row filter: decide which rows of the job's row group match (statistics,
+ * page index, the filter columns read and evaluated here, on the calling
+ * thread with worker 0's column reader, which no helper uses). */
+static pq_status begin_filter(pq_reader *r, rg_job *j, pq_error *err)
+{
+    pq_filter_rg_ctx c;
+    memset(&c, 0, sizeof c);
+    c.reader = r;
+    c.map = &r->map;
+    c.meta = j->meta;
+    c.ref.row_group = j->rg;
+    c.ref.num_rows = j->meta->num_rows;
+    c.ref.data_end = r->data_end;
+    c.ref.dict_header_pad = r->dict_header_pad;
+    c.out_leaves = r->has_proj ? r->proj_ids : NULL;
+    c.n_out = j->m->n_leaves;
+    c.cr = &r->workers[0];
+    c.src = &r->src;
+    PQ_TRY(pq_filter_begin_rg(j->frg, &c, err));
+    j->n_rows = pq_filter_rg_rows(j->frg);
+    return PQ_OK;
+}
+
+/* Whether the job can run in the background: one phase, worth the pool. */
+static bool runs_in_background(const rg_job *j)
+{
+    return j->max_workers > 1 && j->m->schema.n_fields >= j->max_workers;
+}
+
+static pq_status finish_slot(pq_reader *r, rg_slot *sl, pq_table *out, pq_error *err);
+
+/* Start reading row group rg in idle slot `sl`.  Now (ahead false): a job
+ * worth the pool is queued on it, any other runs to the end here.  Ahead:
+ * only a job that can run in the background is queued, on helpers left
+ * idle by the row group being read; otherwise the slot stays idle.  A
+ * failure is kept in the slot and reported when the row group is asked
+ * for. */
+static void start_slot(pq_reader *r, rg_slot *sl, int64_t rg, bool ahead)
+{
+    pq_status s = setup_slot(r, sl, rg, &sl->err);
+    bool background = s == PQ_OK && runs_in_background(&sl->job);
+    if (s == PQ_OK && background) s = ensure_pool(r, &sl->err);
+    if (s == PQ_OK && ahead && (!background || r->pool.n_threads == 0)) {
+        /* not worth reading ahead: undo the set-up, the slot stays idle */
+        pq_table t;
+        memset(&t, 0, sizeof t);
+        (void)finish_slot(r, sl, &t, NULL);
+        pq_table_reset(&t);
+        return;
     }
-    clear_leaves(r);
-    pq_free(r->alloc, j.order);
-    pq_free(r->alloc, j.slots);
+    if (s == PQ_OK && sl->job.frg) s = begin_filter(r, &sl->job, &sl->err);
+    if (s == PQ_OK && background) {
+        plan_items(&sl->job, PHASE_WHOLE);
+        reset_outcomes(&sl->job);
+        pq_pool_submit(&r->pool, &sl->pool_job, pool_item, &sl->job, sl->job.n_items);
+        sl->submitted = true;
+    } else if (s == PQ_OK)
+        s = run_job(&sl->job, &sl->err);
+    sl->status = s; /* (job.rg, set up first, marks the slot busy) */
+}
+
+/* Wait for slot `sl`'s row group and move its table to *out (on failure
+ * *out stays empty); the slot becomes idle. */
+static pq_status finish_slot(pq_reader *r, rg_slot *sl, pq_table *out, pq_error *err)
+{
+    pq_status s = sl->status;
+    if (err) *err = sl->err;
+    if (sl->submitted) {
+        pq_pool_wait(&r->pool, &sl->pool_job);
+        sl->submitted = false;
+        if (s == PQ_OK) s = phase_outcome(&sl->job, err);
+    }
+    clear_leaves(r, sl);
+    pq_free(r->alloc, sl->job.order);
+    pq_free(r->alloc, sl->job.slots);
+    sl->job.order = NULL;
+    sl->job.slots = NULL;
+    sl->job.rg = -1;
+    if (s == PQ_OK) *out = sl->out;
+    else pq_table_reset(&sl->out);
+    memset(&sl->out, 0, sizeof sl->out);
     return s;
+}
+
+/* Wait for and drop every row group in flight (a read that is not the one
+ * read ahead, a new selection, close). */
+static void drain(pq_reader *r)
+{
+    for (int i = 0; i < 2; i++)
+        if (r->slots[i].job.rg >= 0) {
+            pq_table t;
+            memset(&t, 0, sizeof t);
+            if (finish_slot(r, &r->slots[i], &t, NULL) == PQ_OK) pq_table_reset(&t);
+        }
+}
+
+/* The slot holding row group rg, or NULL. */
+static rg_slot *slot_of(pq_reader *r, int64_t rg)
+{
+    for (int i = 0; i < 2; i++)
+        if (r->slots[i].job.rg == rg) return &r->slots[i];
+    return NULL;
 }
 
 pq_status pq_reader_read_row_group(pq_reader *r, int64_t rg, pq_table *out, pq_error *err)
@@ -705,9 +869,21 @@ pq_status pq_reader_read_row_group(pq_reader *r, int64_t rg, pq_table *out, pq_e
     if (rg < 0 || rg >= r->meta.n_row_groups)
         return with_path(r, PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected a row group index in [0, %d), found %lld",
                                     (int)r->meta.n_row_groups, (long long)rg), err);
-    pq_status s = pq_table_init(out, &out_map(r)->schema, err);
-    if (s == PQ_OK) s = read_rg(r, rg, out, err);
-    int64_t want = r->meta.row_groups[rg].num_rows;
+    rg_slot *cur = slot_of(r, rg);
+    if (!cur) {
+        drain(r);
+        cur = &r->slots[0];
+        start_slot(r, cur, rg, false);
+    }
+    /* Reading in order: queue the next row group behind this one, so the
+     * helpers this one leaves idle (its last, unevenly sized columns) and
+     * the time the caller spends on this one's rows go to the next. */
+    rg_slot *other = cur == &r->slots[0] ? &r->slots[1] : &r->slots[0];
+    if (rg == r->last_rg + 1 && rg + 1 < r->meta.n_row_groups && other->job.rg < 0)
+        start_slot(r, other, rg + 1, true);
+    pq_status s = finish_slot(r, cur, out, err);
+    r->last_rg = rg;
+    int64_t want = cur->job.n_rows; /* fewer than the row group's with a filter */
     if (s == PQ_OK) {
         out->num_rows = want;
         s = pq_table_finish(out, err);
@@ -715,6 +891,7 @@ pq_status pq_reader_read_row_group(pq_reader *r, int64_t rg, pq_table *out, pq_e
     if (s == PQ_OK && out->num_rows != want)
         s = PQ_FAIL(err, PQ_ERR_CORRUPT, "expected %lld rows in row group %lld, assembled %lld", (long long)want,
                     (long long)rg, (long long)out->num_rows);
+    if (s != PQ_OK) pq_table_reset(out);
     return with_path(r, s, err);
 }
 
@@ -750,7 +927,9 @@ static void take_array(pq_leaf_data *d, pq_array *a)
 void pq_reader_recycle(pq_reader *r, pq_table *t)
 {
     if (!t) return;
-    if (r && t->columns && prepare_leaves(r, out_map(r), NULL) == PQ_OK && r->n_leaves > 0) {
+    /* the buffers go to an idle slot: the one next to the row group read ahead */
+    rg_slot *sl = r ? &r->slots[r->slots[0].job.rg < 0 ? 0 : 1] : NULL;
+    if (sl && sl->job.rg < 0 && t->columns && prepare_leaves(r, sl, out_map(r), NULL) == PQ_OK && r->n_leaves > 0) {
         const pq_schema_map *m = out_map(r);
         bool same = t->schema.n_fields == m->schema.n_fields;
         for (int64_t i = 0; i < t->schema.n_fields; i++) {
@@ -758,7 +937,7 @@ void pq_reader_recycle(pq_reader *r, pq_table *t)
              * which needs the same sizes next time. */
             int64_t k = same ? m->nodes[i].first_leaf : i % r->n_leaves;
             if (k < 0 || k >= r->n_leaves) k = 0;
-            take_array(&r->leaves[k], &t->columns[i]);
+            take_array(&sl->leaves[k], &t->columns[i]);
         }
     }
     pq_table_reset(t);
@@ -824,6 +1003,10 @@ static pq_status load_index(pq_reader *r, bool column, int64_t rg, int64_t leaf,
         slot->done = true;
         return PQ_OK;
     }
+    /* The page indexes of an encrypted column are encrypted modules too. */
+    if (c->encrypted)
+        return PQ_FAIL(err, PQ_ERR_UNSUPPORTED, "encrypted Parquet is not supported (Parquet Modular Encryption, "
+                                                "page index of an encrypted column)");
     PQ_CHECK(err, len > 0, "expected a page index length >= 0, found %lld", (long long)len);
     pq_bytes b;
     PQ_TRY(lasting_bytes(r, off, len, &b, err));
@@ -861,4 +1044,23 @@ pq_status pq_reader_offset_index(pq_reader *r, int64_t rg, int64_t leaf, const p
     pq_status s = at_chunk(r, rg, leaf, load_index(r, false, rg, leaf, &p, err), err);
     *out = (const pq_offset_index *)p;
     return with_path(r, s, err);
+}
+
+/* ------------------------------------------------------ row filter */
+
+pq_status pq_reader_set_filter(pq_reader *r, const char *expr, pq_error *err)
+{
+    pq_error_clear(err);
+    if (!r) return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected a reader, found NULL");
+    pq_filter *f = NULL;
+    if (expr) PQ_TRY(pq_filter_parse(&r->map, &r->meta, expr, r->alloc, &f, err));
+    drain(r); /* row groups in flight were started with the old filter */
+    pq_filter_destroy(r->filter);
+    r->filter = f;
+    return PQ_OK;
+}
+
+void pq_reader_filter_stats(const pq_reader *r, pq_filter_stats *out)
+{
+    pq_filter_get_stats(r ? r->filter : NULL, out);
 }

@@ -18,7 +18,13 @@
  *  - out of memory at every allocation of open + read, with no leak;
  *  - projection, page indexes, argument errors, threads 1 vs 4 equal;
  *  - pq_reader_recycle: recycled reads equal fresh ones across row groups of
- *    different sizes, v1 and v2 pages, and selection changes.
+ *    different sizes, v1 and v2 pages, and selection changes;
+ *  - read-ahead (row groups big enough for two workers): in-order, out of
+ *    order, repeated reads, tables kept alive, selection changes between
+ *    reads all equal a one-thread reader; a damaged row group fails alone
+ *    (with its own row group in the error) while the next one, read ahead
+ *    meanwhile, still reads; closing with a read-ahead in flight leaks
+ *    nothing.
  */
 #include "parquant/parquet.h"
 
@@ -1037,11 +1043,11 @@ static pq_status recycle_rows(const pq_schema *s, int64_t first, int64_t n, pq_t
     return pq_table_finish(t, err);
 }
 
-/* A file of row groups of 1000, 500, 1, 1000, 1000, 37 rows (PLAIN, zstd,
- * small pages) in page format `version`. */
-static pq_status recycle_file(int version, uint8_t **data, size_t *len, pq_error *err)
+/* A file of the rows written in batches of sizes[0..n) with row groups of
+ * at most rg_rows rows (PLAIN, zstd, small pages), page format `version`. */
+static pq_status rows_file(int version, const int64_t *sizes, size_t n, int64_t rg_rows, uint8_t **data, size_t *len,
+                           pq_error *err)
 {
-    static const int64_t sizes[] = {1500, 1, 2037};
     pq_schema s;
     pq_writer *w = NULL;
     pq_writer_options o;
@@ -1049,13 +1055,13 @@ static pq_status recycle_file(int version, uint8_t **data, size_t *len, pq_error
     o.codec = PQ_CODEC_ZSTD;
     o.page_version = version;
     o.page_size = 4096;
-    o.row_group_size = 1000;
+    o.row_group_size = rg_rows;
     o.dictionary = false;
     o.threads = 1;
     pq_status st = recycle_schema(&s, err);
     if (st == PQ_OK) st = pq_writer_open_memory(&w, &s, &o, err);
     int64_t first = 0;
-    for (size_t b = 0; st == PQ_OK && b < sizeof sizes / sizeof sizes[0]; b++) {
+    for (size_t b = 0; st == PQ_OK && b < n; b++) {
         pq_table t;
         st = recycle_rows(&s, first, sizes[b], &t, err);
         if (st == PQ_OK) st = pq_writer_write(w, &t, err);
@@ -1067,6 +1073,13 @@ static pq_status recycle_file(int version, uint8_t **data, size_t *len, pq_error
     else pq_writer_abort(w);
     pq_schema_reset(&s);
     return st;
+}
+
+/* Row groups of 1000, 500, 1, 1000, 1000, 37 rows. */
+static pq_status recycle_file(int version, uint8_t **data, size_t *len, pq_error *err)
+{
+    static const int64_t sizes[] = {1500, 1, 2037};
+    return rows_file(version, sizes, 3, 1000, data, len, err);
 }
 
 /* Read the steps {row group, selection} with a recycling reader and with a
@@ -1142,6 +1155,123 @@ TEST(recycle)
     pq_reader_close(r);
 }
 
+/* --------------------------------------------------------- read-ahead */
+
+/* Six row groups of 40000 rows (about 1.5 MB of column data each: worth two
+ * workers, so the reader reads the next one ahead), the last of 1234. */
+#define AHEAD_RG_ROWS 40000
+static pq_status ahead_file(uint8_t **data, size_t *len, pq_error *err)
+{
+    static const int64_t sizes[] = {5 * AHEAD_RG_ROWS + 1234};
+    return rows_file(2, sizes, 1, AHEAD_RG_ROWS, data, len, err);
+}
+
+/* Row group rg of data read by a fresh one-thread reader. */
+static void reference_rg(const uint8_t *data, size_t len, const char *const *sel, size_t n_sel, int64_t rg,
+                         pq_table *t)
+{
+    pq_reader *f = NULL;
+    pq_error err;
+    pq_reader_options o = opts_threads(1, true);
+    memset(t, 0, sizeof *t);
+    CHECK_OK(pq_reader_open_memory(&f, data, len, "reference", &o, &err), &err);
+    if (f && n_sel) CHECK_OK(pq_reader_select(f, sel, n_sel, &err), &err);
+    if (f) CHECK_OK(pq_reader_read_row_group(f, rg, t, &err), &err);
+    pq_reader_close(f);
+}
+
+/* Read the row groups in `order` (-1 ends; -2 = select {s, l}; -3 = select
+ * all) with a two-thread reader, keeping every table until the end when
+ * `keep`, recycling it otherwise; each must equal the reference. */
+static void ahead_sequence(const uint8_t *data, size_t len, const int64_t *order, bool keep)
+{
+    static const char *const sel_sl[] = {"s", "l"};
+    pq_reader *r = NULL;
+    pq_error err;
+    pq_reader_options o = opts_threads(2, true);
+    CHECK_OK(pq_reader_open_memory(&r, data, len, "ahead", &o, &err), &err);
+    if (!r) return;
+    pq_table kept[16];
+    int n_kept = 0, sel = 0;
+    for (const int64_t *p = order; *p != -1; p++) {
+        if (*p < -1) {
+            sel = *p == -2;
+            CHECK_OK(pq_reader_select(r, sel ? sel_sl : NULL, sel ? 2 : 0, &err), &err);
+            continue;
+        }
+        pq_table a, b;
+        reference_rg(data, len, sel_sl, sel ? 2 : 0, *p, &a);
+        CHECK_OK(pq_reader_read_row_group(r, *p, &b, &err), &err);
+        CHECK_EQ_I64(b.num_rows, *p == 5 ? 1234 : AHEAD_RG_ROWS);
+        CHECK(pq_table_equal(&a, &b));
+        pq_table_reset(&a);
+        if (keep && n_kept < 16) kept[n_kept++] = b;
+        else pq_reader_recycle(r, &b);
+    }
+    /* kept tables are untouched by the reads that followed them */
+    int k = 0;
+    sel = 0;
+    for (const int64_t *p = order; keep && *p != -1 && k < n_kept; p++) {
+        if (*p < -1) {
+            sel = *p == -2;
+            continue;
+        }
+        pq_table a;
+        reference_rg(data, len, sel_sl, sel ? 2 : 0, *p, &a);
+        CHECK(pq_table_equal(&a, &kept[k]));
+        pq_table_reset(&a);
+        pq_table_reset(&kept[k++]);
+    }
+    pq_reader_close(r);
+}
+
+TEST(read_ahead)
+{
+    uint8_t *data = NULL;
+    size_t len = 0;
+    pq_error err;
+    CHECK_OK(ahead_file(&data, &len, &err), &err);
+    if (!data) return;
+    static const int64_t in_order[] = {0, 1, 2, 3, 4, 5, -1};
+    static const int64_t jumps[] = {0, 1, 3, 2, 2, 5, 4, 0, 0, 1, -1};
+    static const int64_t selections[] = {0, -2, 1, 2, -3, 3, -2, 4, 5, -1};
+    static const int64_t just_first[] = {0, -1};
+    ahead_sequence(data, len, in_order, false);
+    ahead_sequence(data, len, in_order, true);
+    ahead_sequence(data, len, jumps, false);
+    ahead_sequence(data, len, jumps, true);
+    ahead_sequence(data, len, selections, true);
+    ahead_sequence(data, len, just_first, false); /* close with row group 1 in flight */
+
+    /* Damage row group 3's first chunk: rows before it read, row group 3
+     * fails naming itself, row group 4 (read ahead while 3 failed) reads. */
+    pq_reader *r = NULL;
+    pq_reader_options o = opts_threads(2, true);
+    CHECK_OK(pq_reader_open_memory(&r, data, len, "ahead", &o, &err), &err);
+    if (r) {
+        const pq_column_meta *c = &pq_reader_metadata(r)->row_groups[3].columns[0].meta_data;
+        int64_t at = c->data_page_offset + c->total_compressed_size - 1;
+        pq_reader_close(r);
+        r = NULL;
+        CHECK(at > 0 && (size_t)at < len);
+        data[at] ^= 0x5a;
+        CHECK_OK(pq_reader_open_memory(&r, data, len, "ahead", &o, &err), &err);
+    }
+    for (int64_t rg = 0; r && rg < 6; rg++) {
+        pq_table t;
+        pq_status s = pq_reader_read_row_group(r, rg, &t, &err);
+        if (rg == 3) {
+            CHECK_STATUS(s, PQ_ERR_CHECKSUM);
+            CHECK_EQ_I64(err.where.row_group, 3);
+            CHECK(t.columns == NULL);
+        } else
+            CHECK_OK(s, &err);
+        pq_table_reset(&t);
+    }
+    pq_reader_close(r);
+    pq_free(NULL, data);
+}
+
 int main(void)
 {
     RUN(options_defaults);
@@ -1160,5 +1290,6 @@ int main(void)
     RUN(page_indexes);
     RUN(threads_agree);
     RUN(recycle);
+    RUN(read_ahead);
     return harness_done();
 }
