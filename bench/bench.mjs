@@ -15,6 +15,11 @@
 //          parquant pq_writer_open..close of an in-memory table (the table build is not timed);
 //   read:  DuckDB `SELECT count(*), sum(..) / sum(length(..)) over every column FROM read_parquet`;
 //          parquant: every row group of every column into memory, summed;
+//   proj:  the third column alone (DuckDB `SELECT count(*), sum(c2)`; parquant pq_reader_select),
+//          with the bytes parquant fetched from the file against that column's chunk sizes;
+//   where: the rows with c0_id in [rows/2, rows/2 + rows/1000) (sorted id column: DuckDB `... WHERE`,
+//          parquant pq_reader_set_filter, which skips row groups and pages by statistics and the
+//          page index), with parquant's skip counters;
 //   size:  the file each engine wrote.
 // The per-column sums of both readers are compared, so both engines are known to hold the same
 // rows.  Also shown: parquant reading DuckDB's file (same bytes for both readers).
@@ -93,6 +98,33 @@ function readSql(preset, file) {
   return `SELECT count(*), ${aggs.join(', ')} FROM read_parquet(${sqlStr(file)})`;
 }
 
+// The projection query: the third column alone, summed (pq_bench's "proj").
+function projSql(preset, file) {
+  const kind = PRESETS[preset][2], name = `c2_${kind}`;
+  return `SELECT count(*), ${kind === 'str' || kind === 'text' ? `sum(length(${name}))` : `sum(${name})`} FROM read_parquet(${sqlStr(file)})`;
+}
+
+// The filtered query: pq_bench's "where" (0.1 % of the rows by the sorted id, from the middle).
+function whereSql(preset, file, rows) {
+  const lo = Math.floor(rows / 2), hi = lo + Math.ceil(rows / 1000);
+  return readSql(preset, file) + ` WHERE c0_id >= ${lo} AND c0_id < ${hi}`;
+}
+
+const rowSums = res => res.getRows()[0].map(v => (typeof v === 'number' ? v : String(v)));
+
+// Median time of `reps` runs of `sql`, with the sums of the last run.
+async function timedQuery(con, sql, reps) {
+  const t = [];
+  let sums = null;
+  for (let k = 0; k < reps; k++) {
+    const t0 = performance.now();
+    const res = await con.runAndReadAll(sql);
+    t.push((performance.now() - t0) / 1000);
+    sums = rowSums(res);
+  }
+  return { s: median(t), all: t, rows_read: Number(sums[0]), sums: sums.slice(1) };
+}
+
 async function duckCase(con, preset, rows, codec, o) {
   const file = join(o.dir, `duck_${preset}_${rows}_${codec}.parquet`);
   const w = [], r = [];
@@ -109,7 +141,9 @@ async function duckCase(con, preset, rows, codec, o) {
     console.error(`bench: duckdb ${preset}:${rows} ${codec} rep ${k + 1}`);
   }
   const rg = Number((await con.runAndReadAll(`SELECT num_row_groups FROM parquet_file_metadata(${sqlStr(file)})`)).getRows()[0][0]);
-  return { file, write_s: median(w), read_s: median(r), write_all: w, read_all: r, bytes: statSync(file).size, row_groups: rg, rows_read: Number(sums[0]), sums: sums.slice(1) };
+  const proj = await timedQuery(con, projSql(preset, file), o.reps);
+  const where = PRESETS[preset][0] === 'id' ? await timedQuery(con, whereSql(preset, file, rows), o.reps) : null;
+  return { file, write_s: median(w), read_s: median(r), write_all: w, read_all: r, bytes: statSync(file).size, row_groups: rg, rows_read: Number(sums[0]), sums: sums.slice(1), proj, where };
 }
 
 function runPqBench(o, args) {
@@ -151,13 +185,25 @@ function markdown(o, info, results) {
   for (const r of results) {
     const d = r.duck, p = r.pq || {};
     md += `| ${r.case} | ${r.codec} | ${f2(d.write_s)} | ${f2(p.write_s)} | ${ratio(p.write_s, d.write_s)} | ${f2(d.read_s)} | ${f2(p.read_s)} | ${ratio(p.read_s, d.read_s)} | ` +
-      `${(d.bytes / 1048576).toFixed(1)} | ${p.bytes > 0 ? (p.bytes / 1048576).toFixed(1) : 'n/a'} | ${ratio(p.bytes, d.bytes)} | ${d.row_groups}/${p.row_groups ?? '?'} | ` +
+      `${(d.bytes / 1048576).toFixed(1)} | ${p.bytes > 0 ? (p.bytes / 1048576).toFixed(1) : 'n/a'} | ${ratio(p.bytes, d.bytes)} | ${d.row_groups}/${p.read_row_groups ?? '?'} | ` +
       `${r.agree ? 'yes' : r.generated ? '**NO** (read back differs)' : '**NO** (generated rows differ)'} | ${r.cross ? f2(r.cross.read_s) + (r.crossAgree ? '' : ' (**sums differ**)') : 'n/a'} |\n`;
   }
   const all = results.flatMap(r => [r.pq?.write_s / r.duck.write_s, r.pq?.read_s / r.duck.read_s, r.pq?.bytes / r.duck.bytes]);
   const worst = Math.max(...all.map(x => (Number.isFinite(x) ? x : Infinity)));
   md += `\nWorst ratio: ${Number.isFinite(worst) ? worst.toFixed(2) : 'n/a (a parquant run failed)'}` +
     `${Number.isFinite(worst) && worst <= 1 ? ' (goal met)' : ' (goal not met)'}\n`;
+  md += `\n### Reads (issue 3 goals: full read <= 0.80 x DuckDB; projection and filtered read <= 1.00 x; ` +
+    `bytes fetched by the projection <= 1.10 x its chunks)\n\n`;
+  md += `| case | codec | full D | full P | ratio | proj D | proj P | ratio | proj bytes / chunks | where D | where P | ratio | where rows D/P | where: row groups skipped, pages read/skipped, MB fetched |\n`;
+  md += `|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n`;
+  for (const r of results) {
+    const d = r.duck, p = r.pq || {};
+    const pb = p.proj_chunk_bytes > 0 ? (p.proj_bytes_read / p.proj_chunk_bytes).toFixed(3) : 'n/a';
+    const wf = p.where_filter;
+    md += `| ${r.case} | ${r.codec} | ${f2(d.read_s)} | ${f2(p.read_s)} | ${ratio(p.read_s, d.read_s)} | ${f2(d.proj?.s)} | ${f2(p.proj_s)} | ${ratio(p.proj_s, d.proj?.s)}${r.projAgree ? '' : ' (**sums differ**)'} | ${pb} | ` +
+      `${d.where ? f2(d.where.s) : 'n/a'} | ${d.where ? f2(p.where_s) : 'n/a'} | ${d.where ? ratio(p.where_s, d.where.s) + (r.whereAgree ? '' : ' (**sums differ**)') : 'n/a'} | ` +
+      `${d.where ? `${d.where.rows_read}/${p.where_rows}` : 'n/a'} | ${wf ? `${wf.row_groups_skipped}/${p.where_row_groups}, ${wf.pages_read}/${wf.pages_skipped}, ${(p.where_bytes_read / 1048576).toFixed(2)}` : 'n/a'} |\n`;
+  }
   return md;
 }
 
@@ -185,7 +231,8 @@ async function main() {
       }
       rmSync(duck.file, { force: true });
       results.push({ case: c, codec, duck, pq, cross,
-        generated: sumsAgree(duck, pq, 'table_'), agree: sumsAgree(duck, pq, 'read_'), crossAgree: sumsAgree(duck, cross, 'read_') });
+        generated: sumsAgree(duck, pq, 'table_'), agree: sumsAgree(duck, pq, 'read_'), crossAgree: sumsAgree(duck, cross, 'read_'),
+        projAgree: sumsAgree(duck.proj, pq, 'proj_'), whereAgree: !duck.where || sumsAgree(duck.where, pq, 'where_') });
     }
     await con.run('DROP TABLE gen');
   }
@@ -194,7 +241,7 @@ async function main() {
   process.stdout.write(md);
   if (o.md) writeFileSync(o.md, md);
   if (o.json) writeFileSync(o.json, JSON.stringify({ info, options: o, results }, null, 1) + '\n');
-  if (results.some(r => !r.pq || !r.agree)) process.exitCode = 1;
+  if (results.some(r => !r.pq || !r.agree || !r.projAgree || !r.whereAgree)) process.exitCode = 1;
 }
 
 main().catch(e => { console.error(`bench.mjs: ${e && e.message ? e.message : e}`); process.exit(1); });

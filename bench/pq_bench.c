@@ -19,11 +19,15 @@
  *           over every value (string lengths for strings), pq_reader_close;
  *           median of `reps` runs.  The sums are printed so the driver can check
  *           that both engines hold the same rows.
+ *   proj  = the same for the third column alone (pq_reader_select), with the
+ *           bytes the reader fetched next to the size of that column's chunks;
+ *   where = the same for the rows of a filter on the sorted first column that
+ *           keeps 0.1 % of them (pq_reader_set_filter), with its counters.
  * Output: one JSON object per line on stdout; progress on stderr.
  *
  *   pq_bench [--case numeric:ROWS|strings:ROWS]... [--codecs snappy,zstd] [--reps N]
  *            [--threads N] [--dir DIR] [--keep] [--only write|read]
- *   pq_bench --read-file FILE [--reps N] [--threads N]     time reading any file
+ *   pq_bench --read-file FILE [--column PATH] [--where EXPR] [--reps N] [--threads N]   time reading any file
  *   pq_bench --version                                       build information (JSON)
  * One case, one codec and --only make a run short enough to profile with perf:
  *   perf record -g build/bench/pq_bench --case numeric:10000000 --codecs zstd --reps 1 --only write
@@ -255,20 +259,54 @@ static void table_sums(const pq_table *t, sums *s)
     for (int64_t k = 0; k < s->n_cols; k++) touch(&t->columns[k], s, k);
 }
 
-/* Times one full read of `path`; fills `s` and the row-group count. */
-static pq_status timed_read(const char *path, int threads, double *secs, sums *s, int64_t *row_groups,
-                            pq_error *err)
+/* What one timed read reads: every column, or one (`column`), of the rows
+ * matching `where` (NULL: all). */
+typedef struct read_spec {
+    const char *column;
+    const char *where;
+} read_spec;
+
+/* What a read measured besides its time. */
+typedef struct read_result {
+    double secs;
+    sums s;
+    int64_t row_groups;
+    int64_t bytes_read;      /* pq_reader_bytes_read after the last row group */
+    int64_t footer_bytes;    /* of which fetched by pq_reader_open */
+    int64_t chunk_bytes;     /* compressed size of the selected columns' chunks */
+    pq_filter_stats filter;
+} read_result;
+
+/* Compressed bytes of every chunk of the leaves named `column` (or of all
+ * leaves for NULL). */
+static int64_t selected_chunk_bytes(const pq_reader *r, const char *column)
+{
+    const pq_file_metadata *m = pq_reader_metadata(r);
+    int64_t n = 0;
+    for (int64_t g = 0; g < m->n_row_groups; g++)
+        for (int64_t c = 0; c < m->row_groups[g].n_columns; c++)
+            if (!column || strcmp(pq_reader_leaf_path(r, c), column) == 0)
+                n += m->row_groups[g].columns[c].meta_data.total_compressed_size;
+    return n;
+}
+
+/* Times one read of `path` as `spec` says; fills `res`. */
+static pq_status timed_read(const char *path, int threads, const read_spec *spec, read_result *res, pq_error *err)
 {
     pq_reader_options o;
     pq_reader *r = NULL;
     pq_reader_options_init(&o);
     o.threads = threads;
-    memset(s, 0, sizeof *s);
+    memset(res, 0, sizeof *res);
+    sums *s = &res->s;
     double t0 = now_s();
     pq_status st = pq_reader_open(&r, path, &o, err);
     if (st) return st;
-    *row_groups = pq_reader_num_row_groups(r);
-    for (int64_t g = 0; g < *row_groups && st == PQ_OK; g++) {
+    res->footer_bytes = pq_reader_bytes_read(r);
+    if (spec->column) st = pq_reader_select(r, &spec->column, 1, err);
+    if (st == PQ_OK && spec->where) st = pq_reader_set_filter(r, spec->where, err);
+    res->row_groups = pq_reader_num_row_groups(r);
+    for (int64_t g = 0; g < res->row_groups && st == PQ_OK; g++) {
         pq_table t;
         st = pq_reader_read_row_group(r, g, &t, err);
         if (st == PQ_OK) {
@@ -279,8 +317,11 @@ static pq_status timed_read(const char *path, int threads, double *secs, sums *s
         /* Streaming: the reader reuses the buffers for the next row group. */
         pq_reader_recycle(r, &t);
     }
+    res->bytes_read = pq_reader_bytes_read(r);
+    res->chunk_bytes = selected_chunk_bytes(r, spec->column);
+    pq_reader_filter_stats(r, &res->filter);
     pq_reader_close(r);
-    *secs = now_s() - t0;
+    res->secs = now_s() - t0;
     return st;
 }
 
@@ -302,6 +343,35 @@ static void print_sums(const char *prefix, const sums *s)
         else printf("%s\"%lld\"", k ? "," : "", (long long)s->i[k]);
     }
     printf("]");
+}
+
+/* Runs `reps` reads of `path`; prints their JSON fields under `key`:
+ * ,"<key>_s":median,"<key>_all":[...], sums, bytes read and filter counters. */
+static pq_status print_reads(const char *key, const char *path, int threads, int reps, const read_spec *spec,
+                             pq_error *err)
+{
+    double t[MAX_REPS];
+    read_result res;
+    char name[64];
+    memset(&res, 0, sizeof res);
+    for (int k = 0; k < reps; k++) {
+        TRY(timed_read(path, threads, spec, &res, err));
+        t[k] = res.secs;
+    }
+    printf(",\"%s_s\":%.4f,\"%s_row_groups\":%lld", key, median(t, reps), key, (long long)res.row_groups);
+    snprintf(name, sizeof name, "%s_all", key);
+    print_times(name, t, reps);
+    snprintf(name, sizeof name, "%s_", key);
+    print_sums(name, &res.s);
+    printf(",\"%s_bytes_read\":%lld,\"%s_footer_bytes\":%lld,\"%s_chunk_bytes\":%lld", key,
+           (long long)res.bytes_read, key, (long long)res.footer_bytes, key, (long long)res.chunk_bytes);
+    if (spec->where)
+        printf(",\"%s_filter\":{\"row_groups_read\":%lld,\"row_groups_skipped\":%lld,\"pages_read\":%lld,"
+               "\"pages_skipped\":%lld,\"rows_decoded\":%lld,\"rows_matched\":%lld}",
+               key, (long long)res.filter.row_groups_read, (long long)res.filter.row_groups_skipped,
+               (long long)res.filter.pages_read, (long long)res.filter.pages_skipped,
+               (long long)res.filter.rows_decoded, (long long)res.filter.rows_matched);
+    return PQ_OK;
 }
 
 static int64_t file_size(const char *path)
@@ -331,24 +401,44 @@ typedef struct config {
     bool keep;
     const char *only;      /* NULL, "write" or "read" */
     const char *read_file; /* --read-file */
+    const char *column;    /* --column (with --read-file) */
+    const char *where;     /* --where (with --read-file) */
 } config;
+
+/* The reads of a case: full ("read"), one-column projection ("proj": the
+ * third column) and, for tables whose first column is the sorted id, a
+ * selective filter on it ("where": 0.1 % of the rows, from the middle). */
+static pq_status print_case_reads(const config *c, const preset *p, int64_t rows, const char *path, pq_error *err)
+{
+    read_spec all = {NULL, NULL}, proj = {p->names[2], NULL}, where = {NULL, NULL};
+    char expr[128];
+    fprintf(stderr, "pq_bench: %s:%lld reads\n", p->name, (long long)rows);
+    TRY(print_reads("read", path, c->threads, c->reps, &all, err));
+    TRY(print_reads("proj", path, c->threads, c->reps, &proj, err));
+    if (p->cols[0] == K_ID) {
+        snprintf(expr, sizeof expr, "%s >= %lld and %s < %lld", p->names[0], (long long)(rows / 2), p->names[0],
+                 (long long)(rows / 2 + (rows + 999) / 1000));
+        where.where = expr;
+        printf(",\"where_expr\":\"%s\"", expr);
+        TRY(print_reads("where", path, c->threads, c->reps, &where, err));
+    }
+    return PQ_OK;
+}
 
 /* Writes and reads one case with one codec `reps` times; prints a JSON line. */
 static pq_status run_one(const config *c, const preset *p, int64_t rows, const pq_table *t, int ci, pq_error *err)
 {
     char path[4096];
-    double w[MAX_REPS], r[MAX_REPS];
+    double w[MAX_REPS];
     sums s;
-    int64_t rgs = 0;
     bool do_write = !c->only || strcmp(c->only, "write") == 0;
     bool do_read = !c->only || strcmp(c->only, "read") == 0;
     snprintf(path, sizeof path, "%s/pq_%s_%lld_%s.parquet", c->dir, p->name, (long long)rows, c->codec_names[ci]);
     if (!do_write) TRY(timed_write(t, path, c->codecs[ci], c->threads, &w[0], err)); /* untimed setup */
     for (int k = 0; k < c->reps; k++) {
         if (do_write) TRY(timed_write(t, path, c->codecs[ci], c->threads, &w[k], err));
-        if (do_read) TRY(timed_read(path, c->threads, &r[k], &s, &rgs, err));
-        fprintf(stderr, "pq_bench: %s:%lld %s rep %d%s%s\n", p->name, (long long)rows, c->codec_names[ci], k + 1,
-                do_write ? " write" : "", do_read ? " read" : "");
+        fprintf(stderr, "pq_bench: %s:%lld %s rep %d%s\n", p->name, (long long)rows, c->codec_names[ci], k + 1,
+                do_write ? " write" : "");
     }
     printf("{\"engine\":\"parquant\",\"case\":\"%s:%lld\",\"codec\":\"%s\",\"threads\":%d,\"rows\":%lld,\"reps\":%d",
            p->name, (long long)rows, c->codec_names[ci], c->threads, (long long)rows, c->reps);
@@ -356,11 +446,7 @@ static pq_status run_one(const config *c, const preset *p, int64_t rows, const p
         printf(",\"write_s\":%.4f", median(w, c->reps));
         print_times("write_all", w, c->reps);
     }
-    if (do_read) {
-        printf(",\"read_s\":%.4f,\"row_groups\":%lld", median(r, c->reps), (long long)rgs);
-        print_times("read_all", r, c->reps);
-        print_sums("read_", &s);
-    }
+    if (do_read) TRY(print_case_reads(c, p, rows, path, err));
     table_sums(t, &s);
     print_sums("table_", &s);
     printf(",\"bytes\":%lld,\"file\":\"%s\"}\n", (long long)file_size(path), path);
@@ -385,14 +471,10 @@ static pq_status run_cases(const config *c, pq_error *err)
 
 static pq_status run_read_file(const config *c, pq_error *err)
 {
-    double r[MAX_REPS];
-    sums s;
-    int64_t rgs = 0;
-    for (int k = 0; k < c->reps; k++) TRY(timed_read(c->read_file, c->threads, &r[k], &s, &rgs, err));
-    printf("{\"engine\":\"parquant\",\"read_file\":\"%s\",\"threads\":%d,\"reps\":%d,\"read_s\":%.4f,\"row_groups\":%lld",
-           c->read_file, c->threads, c->reps, median(r, c->reps), (long long)rgs);
-    print_times("read_all", r, c->reps);
-    print_sums("read_", &s);
+    read_spec spec = {c->column, c->where};
+    printf("{\"engine\":\"parquant\",\"read_file\":\"%s\",\"threads\":%d,\"reps\":%d", c->read_file, c->threads,
+           c->reps);
+    TRY(print_reads("read", c->read_file, c->threads, c->reps, &spec, err));
     printf(",\"bytes\":%lld}\n", (long long)file_size(c->read_file));
     return PQ_OK;
 }
@@ -404,7 +486,7 @@ static int usage(void)
     fprintf(stderr,
             "usage: pq_bench [--case numeric:ROWS|strings:ROWS]... [--codecs snappy,zstd] [--reps N]\n"
             "                [--threads N] [--dir DIR] [--keep] [--only write|read]\n"
-            "       pq_bench --read-file FILE [--reps N] [--threads N]\n"
+            "       pq_bench --read-file FILE [--column PATH] [--where EXPR] [--reps N] [--threads N]\n"
             "       pq_bench --version\n");
     return 2;
 }
@@ -464,6 +546,8 @@ int main(int argc, char **argv)
         else if (strcmp(a, "--dir") == 0) { c.dir = v; i++; }
         else if (strcmp(a, "--only") == 0) { c.only = v; i++; }
         else if (strcmp(a, "--read-file") == 0) { c.read_file = v; i++; }
+        else if (strcmp(a, "--column") == 0) { c.column = v; i++; }
+        else if (strcmp(a, "--where") == 0) { c.where = v; i++; }
         else return usage();
     }
     if (c.reps < 1 || c.reps > MAX_REPS || c.threads < 0) return usage();

@@ -6,8 +6,9 @@
 #     sanitizer/libFuzzer runtime, pkg-config, snappy, zstd, lz4, brotli, libdeflate, zlib;
 #   - Node.js and npm (apt), unless a node >= 20 is already on PATH (Debian 12 ships 18;
 #     a newer node from elsewhere is kept, never downgraded);
-#   - DuckDB for the interop tests and the benchmark: `npm ci` in tests/interop (versions
-#     pinned by tests/interop/package-lock.json).
+#   - the reference engines of the interop tests and the benchmark: `npm ci` in tests/interop
+#     (DuckDB, parquet-wasm + apache-arrow, hyparquet; versions pinned by
+#     tests/interop/package-lock.json).
 # Idempotent and quick when nothing is missing: apt runs only if a package is not installed
 # (dpkg-query), npm only if tests/interop/node_modules was not installed from the current
 # lock (stamp file holding the lock's sha256).  Silent on success; on failure, says what
@@ -81,11 +82,14 @@ lock_sum=$(sha256sum "$INTEROP/package-lock.json" | cut -d' ' -f1)
 if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$lock_sum" ] ||
    [ ! -f "$INTEROP/node_modules/@duckdb/node-api/package.json" ]; then
     (cd "$INTEROP" && quiet "npm ci in tests/interop" npm ci --no-audit --no-fund)
-    # smoke test: DuckDB loads and answers (the native binding matches this machine)
-    quiet "loading DuckDB from tests/interop/node_modules" node --input-type=module -e "
+    # smoke test: DuckDB loads and answers (the native binding matches this machine), and
+    # the other engines' packages load
+    quiet "loading the engines from tests/interop/node_modules" node --input-type=module -e "
         const m = await import('$INTEROP/lib/duck.mjs');
         const { con } = await m.connect();
         const r = await con.runAndReadAll('SELECT 42');
-        if (Number(r.getRows()[0][0]) !== 42) throw new Error('DuckDB gave a wrong answer');"
+        if (Number(r.getRows()[0][0]) !== 42) throw new Error('DuckDB gave a wrong answer');
+        const { loadModule } = await import('$INTEROP/lib/modules.mjs');
+        for (const p of ['parquet-wasm', 'apache-arrow', 'hyparquet', 'hyparquet-compressors']) await loadModule(p);"
     echo "$lock_sum" >"$STAMP"
 fi

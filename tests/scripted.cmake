@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: Apache-2.0
 #
-# Scripted tests, label "interop": parquant against DuckDB (tests/interop/, Node +
-# @duckdb/node-api installed by scripts/setup.sh).
+# Scripted tests, label "interop": parquant against reference engines (tests/interop/, Node
+# + the npm packages of tests/interop/package-lock.json, installed by scripts/setup.sh).
 #   interop/reads_duckdb_files   parquant cat reads DuckDB-written files like DuckDB does
 #   interop/duckdb_reads_parquant DuckDB reads pq_gen_interop's files as the values written
-#   interop/corpus               parquant cat reads the parquet-testing core files like DuckDB
+#   interop/corpus               parquant cat reads every parquet-testing data/ file as the
+#                                engines do (DuckDB, arrow-rs/parquet-wasm, hyparquet; one
+#                                verdict per file, docs/corpus.md), ~2 minutes on 2 cores
 # They fail (never skip) when node or tests/interop/node_modules is missing, saying to run
 # scripts/setup.sh.  The three share DuckDB and the 2 cores, so they run one at a time.
 set(PQ_INTEROP_DIR ${CMAKE_SOURCE_DIR}/tests/interop)

@@ -277,6 +277,10 @@ PQ_API int64_t pq_reader_num_rows(const pq_reader *r);
 PQ_API int64_t pq_reader_num_row_groups(const pq_reader *r);
 /** Number of leaf columns and the dotted path / schema element of leaf i. */
 PQ_API int64_t pq_reader_num_leaves(const pq_reader *r);
+/** Bytes of the file fetched so far: the footer, page indexes, and the
+ *  column chunks (or pages) read; what a projection or a filter saves shows
+ *  here.  A row group read ahead counts once fetched.  0 for NULL. */
+PQ_API int64_t pq_reader_bytes_read(const pq_reader *r);
 PQ_API const char *pq_reader_leaf_path(const pq_reader *r, int64_t leaf);
 PQ_API const pq_schema_element *pq_reader_leaf_element(const pq_reader *r, int64_t leaf);
 
@@ -391,6 +395,67 @@ PQ_API const char *pq_physical_name(pq_physical t);
 /** Parse a codec name (case-insensitive: none, uncompressed, snappy, gzip, zstd,
  *  lz4_raw, lz4, brotli).  @return PQ_ERR_INVALID_ARG when unknown. */
 PQ_NODISCARD PQ_API pq_status pq_codec_parse(const char *name, pq_codec *out, pq_error *err);
+
+/* ---------------------------------------------------------- row filter */
+
+/*
+ * A row filter makes pq_reader_read_row_group return only the rows that
+ * satisfy an expression:
+ *
+ *     expr  = term { "and" term }          ("and" in any case; there is no "or")
+ *     term  = COLUMN OP VALUE
+ *     OP    = "=" | "!=" | "<" | "<=" | ">" | ">="
+ *
+ * COLUMN is a dotted path as pq_reader_select takes it ("price", "quote.bid";
+ * quoted with '...' or "..." when it holds spaces or operator characters)
+ * and must name a primitive column outside any list or map.  VALUE is a
+ * bare word or a '...' / "..." quoted text (a doubled quote stands for
+ * itself), read by the column's type: integers (range-checked), decimals
+ * (exact, at most `scale` fraction digits), floats (no NaN), true/false,
+ * strings and binary (the bytes as written), DATE 'YYYY-MM-DD', TIMESTAMP
+ * 'YYYY-MM-DD[ HH:MM:SS[.fraction]]' ('T' also separates; a trailing 'Z'
+ * is accepted; at most the column unit's digits), TIME 'HH:MM:SS[.fraction]',
+ * UUID in 8-4-4-4-12 hex.
+ *
+ * Semantics are SQL's: a null never matches (also not `!=`), NaN never
+ * matches, -0 equals +0.  Orders: signed for ints, decimals, dates, times
+ * and timestamps, unsigned for unsigned ints, bytewise unsigned for strings
+ * and binary.
+ *
+ * Skipping: a row group whose chunk statistics prove that no row matches is
+ * not read at all.  With a page index (ColumnIndex + OffsetIndex) the pages
+ * of the filter columns that cannot match are skipped; the filter columns
+ * are then evaluated exactly, and every column read fetches and decodes
+ * only the pages holding a matching row (the dictionary page when any of
+ * them is read).  Columns without an offset index are read whole and cut.
+ * The filter columns are read even when pq_reader_select leaves them out of
+ * the output.  Statistics and page indexes are trusted only as far as they
+ * can be checked; truncated bounds are used as bounds.
+ */
+
+/** Counters of filtered reads since the filter was set (for tests and
+ *  benchmarks).  Pages are data pages of every column read. */
+typedef struct pq_filter_stats {
+    int64_t row_groups_read;    /**< row groups whose pages were read */
+    int64_t row_groups_skipped; /**< proven empty by statistics or the page index: nothing read */
+    int64_t pages_read;         /**< data pages fetched and decoded */
+    int64_t pages_skipped;      /**< data pages never fetched (no matching row) */
+    int64_t rows_decoded;       /**< rows of the filter columns decoded and evaluated */
+    int64_t rows_matched;       /**< rows returned */
+} pq_filter_stats;
+
+/** Set the row filter of `r` (replacing any previous one), resolving its
+ *  columns against the file schema; `expr` NULL removes the filter.  The
+ *  counters start from zero.  Tables read afterwards hold only the matching
+ *  rows of each row group, in file order (possibly none).
+ *  @return PQ_ERR_INVALID_ARG with a message that quotes the offending part
+ *  ("expected an operator after 'price', found '=>'", "no column 'x' in the
+ *  file", "value 300 is out of range for column 'b' (int8)"); the previous
+ *  filter is kept then.  PQ_ERR_NOMEM.  Added in 0.2. */
+PQ_NODISCARD PQ_API pq_status pq_reader_set_filter(pq_reader *r, const char *expr, pq_error *err);
+
+/** Copy the filter counters into *out (all zero without a filter). */
+PQ_API void pq_reader_filter_stats(const pq_reader *r, pq_filter_stats *out);
 
 #ifdef __cplusplus
 }

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0
  *
- * cli/cmd_cat.c - `parquant cat FILE [--columns a,b.c] [--limit N]
- * [--format jsonl|csv] [--verify-checksums]`: print rows, streaming one row
- * group at a time.
+ * cli/cmd_cat.c - `parquant cat FILE [--columns a,b.c] [--where EXPR]
+ * [--limit N] [--format jsonl|csv] [--verify-checksums]`: print rows,
+ * streaming one row group at a time; --where keeps the rows matching a
+ * filter expression (pq_reader_set_filter: row groups and pages that can't
+ * match are skipped).  A bad expression is a usage error (exit 2), even
+ * though it is found only once the file's schema is known.
  * jsonl prints canonical rows (canon v1, table/canon.c) so the output can
  * be diffed with another engine's dump; csv prints RFC 4180 with a header,
  * nulls as empty fields, empty strings as "", and nested values as their
@@ -17,7 +20,8 @@
 #include <string.h>
 
 static const char CAT_USAGE[] =
-    "usage: parquant cat FILE [--columns a,b.c] [--limit N] [--format jsonl|csv] [--verify-checksums]\n";
+    "usage: parquant cat FILE [--columns a,b.c] [--where EXPR] [--limit N] [--format jsonl|csv]\n"
+    "                    [--verify-checksums]\n";
 
 typedef enum { FMT_JSONL, FMT_CSV } cat_format;
 
@@ -123,7 +127,7 @@ static pq_status cat_file(pq_reader *r, cat_format fmt, int64_t limit, pq_error 
 
 int cli_cat(int argc, char **argv)
 {
-    const char *path = NULL, *columns = NULL;
+    const char *path = NULL, *columns = NULL, *where = NULL;
     int64_t limit = -1;
     cat_format fmt = FMT_JSONL;
     pq_reader_options opts;
@@ -132,11 +136,14 @@ int cli_cat(int argc, char **argv)
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { fputs(CAT_USAGE, stdout); return CLI_OK; }
         if (!strcmp(a, "--verify-checksums")) { opts.verify_crc = true; continue; }
-        if (!strcmp(a, "--columns") || !strcmp(a, "--limit") || !strcmp(a, "--format")) {
+        if (!strcmp(a, "--columns") || !strcmp(a, "--limit") || !strcmp(a, "--format") || !strcmp(a, "--where")) {
             if (i + 1 >= argc) return cli_usage_error("cat", CAT_USAGE, "%s needs a value", a);
             const char *v = argv[++i];
             if (!strcmp(a, "--columns")) columns = v;
-            else if (!strcmp(a, "--limit")) {
+            else if (!strcmp(a, "--where")) {
+                if (where) return cli_usage_error("cat", CAT_USAGE, "--where may be given once (combine with 'and')");
+                where = v;
+            } else if (!strcmp(a, "--limit")) {
                 if (!cli_parse_i64(v, 0, INT64_MAX, &limit))
                     return cli_usage_error("cat", CAT_USAGE, "--limit expects a non-negative integer, found '%s'", v);
             } else if (!strcmp(v, "jsonl")) fmt = FMT_JSONL;
@@ -167,6 +174,9 @@ int cli_cat(int argc, char **argv)
     int rc = CLI_OK;
     if (pq_reader_open(&r, path, &opts, &err) != PQ_OK) rc = cli_report(&err);
     else if (n_names && pq_reader_select(r, (const char *const *)names, n_names, &err) != PQ_OK) rc = cli_report(&err);
+    else if (where && pq_reader_set_filter(r, where, &err) != PQ_OK)
+        rc = err.code == PQ_ERR_INVALID_ARG ? cli_usage_error("cat", CAT_USAGE, "--where: %s", err.message)
+                                            : cli_report(&err);
     else if (cat_file(r, fmt, limit, &err) != PQ_OK) rc = cli_report(&err);
     pq_reader_close(r);
     free(spec);

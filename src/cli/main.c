@@ -15,7 +15,7 @@ static const char USAGE[] =
     "\n"
     "commands:\n"
     "  inspect FILE [--json]                 schema, row groups, column chunks, statistics\n"
-    "  cat FILE [--columns a,b.c] [--limit N] [--format jsonl|csv]\n"
+    "  cat FILE [--columns a,b.c] [--where EXPR] [--limit N] [--format jsonl|csv]\n"
     "                                        print rows (jsonl = canonical rows, canon v1)\n"
     "  convert IN OUT.parquet [options]      CSV or JSON (lines or array) to Parquet\n"
     "  validate FILE...                      read everything, verify checksums and structure\n"

@@ -4,8 +4,8 @@
  * `wake` while no queued job has items left; items are claimed under the
  * mutex one at a time from the oldest job in the queue (a job leaves the
  * queue once its last item is handed out); every finished item is counted
- * and signals `done`, on which pq_pool_wait sleeps once the items it may
- * run itself are all handed out.
+ * and signals `done`, on which pq_pool_wait sleeps once no queued job has
+ * items left to hand out.
  */
 #include "core/pool.h"
 
@@ -116,15 +116,6 @@ void pq_pool_submit(pq_pool *p, pq_pool_job *job, pq_pool_fn fn, void *ctx, int6
     pthread_mutex_unlock(&p->mu);
 }
 
-/* True when `job` is queued at or behind the queue's head, i.e. claiming
- * from the head runs `job` or a job older than it. */
-static bool queued_from_head(const pq_pool *p, const pq_pool_job *job)
-{
-    for (const pq_pool_job *j = p->head; j; j = j->link)
-        if (j == job) return true;
-    return false;
-}
-
 void pq_pool_wait(pq_pool *p, pq_pool_job *job)
 {
     if (!p->sync_ok) {
@@ -135,7 +126,7 @@ void pq_pool_wait(pq_pool *p, pq_pool_job *job)
     pthread_mutex_lock(&p->mu);
     while (job->finished < job->n_items) {
         int64_t item;
-        pq_pool_job *j = queued_from_head(p, job) ? claim(p, &item) : NULL;
+        pq_pool_job *j = claim(p, &item);
         if (j) run_locked(p, j, 0, item);
         else pthread_cond_wait(&p->done, &p->mu);
     }

@@ -9,11 +9,12 @@
  * whichever job).
  *
  * Jobs queue: pq_pool_submit hands a job to the helpers and returns at
- * once; pq_pool_wait returns when it is done, running its items (and those
- * of jobs submitted before it) on the caller meanwhile.  Helpers take items
- * from the oldest job that has some left, so a job submitted behind the one
- * being waited for soaks up the helpers the first one leaves idle: this is
- * how the reader reads ahead one row group.  pq_pool_run = submit + wait.
+ * once; pq_pool_wait returns when it is done, running queued items on the
+ * caller meanwhile.  Every worker takes items from the oldest job that has
+ * some left, so a job submitted behind the one being waited for soaks up
+ * the workers the first one leaves idle (the waiter too: it may return up
+ * to one item later, but no core idles): this is how the reader reads
+ * ahead one row group.  pq_pool_run = submit + wait.
  * The pool (submit, wait, stop) is driven by one thread.
  */
 #ifndef PARQUANT_CORE_POOL_H
@@ -59,8 +60,8 @@ PQ_NODISCARD pq_status pq_pool_start(pq_pool *p, int n, const pq_allocator *a, p
 void pq_pool_stop(pq_pool *p);
 /** Queue `job` (n items of fn) for the helpers and return.  Can't fail. */
 void pq_pool_submit(pq_pool *p, pq_pool_job *job, pq_pool_fn fn, void *ctx, int64_t n);
-/** Return when every item of `job` is done, running items of `job` and of
- *  older jobs on the calling thread (worker 0) meanwhile. */
+/** Return when every item of `job` is done, running queued items (of any
+ *  job, oldest first) on the calling thread (worker 0) meanwhile. */
 void pq_pool_wait(pq_pool *p, pq_pool_job *job);
 /** Run a job and return when every item is done.  Can't fail: fn reports
  *  its own failures through ctx. */

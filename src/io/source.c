@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -130,9 +131,16 @@ pq_status pq_source_check_range(const pq_source *src, int64_t offset, int64_t le
     return s;
 }
 
+/* Count a request in the owner's counter, if any. */
+static void count(const pq_source *src, int64_t len)
+{
+    if (src->counter) atomic_fetch_add_explicit(src->counter, len, memory_order_relaxed);
+}
+
 pq_status pq_source_view(const pq_source *src, int64_t offset, int64_t len, pq_bytes *out, pq_error *err)
 {
     PQ_TRY(pq_source_check_range(src, offset, len, err));
+    count(src, len);
     if (!pq_source_is_direct(src))
         return PQ_FAIL(err, PQ_ERR_STATE, "source '%s' is not mapped: use pq_source_read", src->name);
     out->ptr = len ? src->data + offset : NULL;
@@ -165,6 +173,7 @@ pq_status pq_source_read(const pq_source *src, int64_t offset, int64_t len, pq_b
 {
     if (pq_source_is_direct(src)) return pq_source_view(src, offset, len, out, err);
     PQ_TRY(pq_source_check_range(src, offset, len, err));
+    count(src, len);
     scratch->len = 0;
     PQ_TRY(pq_buf_reserve(scratch, (size_t)len, err));
     PQ_TRY(pread_all(src, offset, len, scratch->data, err));
@@ -177,6 +186,7 @@ pq_status pq_source_read(const pq_source *src, int64_t offset, int64_t len, pq_b
 pq_status pq_source_copy(const pq_source *src, int64_t offset, int64_t len, void *dst, pq_error *err)
 {
     PQ_TRY(pq_source_check_range(src, offset, len, err));
+    count(src, len);
     if (len == 0) return PQ_OK;
     if (pq_source_is_direct(src)) {
         memcpy(dst, src->data + offset, (size_t)len);

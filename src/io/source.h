@@ -31,6 +31,8 @@ typedef struct pq_source {
     int fd;                    /* open descriptor in pread mode, else -1 */
     bool mapped;               /* data is an mmap to unmap at close */
     char name[256];            /* path (or caller-chosen name), for messages */
+    _Atomic int64_t *counter;  /* when set (after open), every view, read and copy adds
+                                  its length: the bytes the owner fetched */
 } pq_source;
 
 /** Open the file `path` read-only and map it.  Falls back to pread mode when

@@ -437,7 +437,8 @@ static pq_status fill_leaf(pq_array *a, const pq_leaf *l, pq_values *v, pq_buf *
 /* A flat leaf (the top-level field itself). */
 static pq_status assemble_flat(const pq_leaf *l, pq_leaf_data *d, int64_t n_rows, pq_array *out, pq_error *err)
 {
-    if (l->max_def == 0) return fill_leaf(out, l, &d->values, NULL, n_rows, err);
+    /* no nulls (check_levels counted a value per row): no bitmap to build */
+    if (l->max_def == 0 || d->values.n == n_rows) return fill_leaf(out, l, &d->values, NULL, n_rows, err);
     pq_buf hv;
     pq_buf_init(&hv, out->alloc);
     pq_status s = pq_buf_resize(&hv, ((size_t)n_rows + 7) / 8 + 1, err);

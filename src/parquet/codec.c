@@ -2,7 +2,7 @@
  *
  * parquet/codec.c - Parquet page compression (CompressionCodec in
  * parquet.thrift) on top of Debian 12's libraries: snappy-c (raw snappy
- * block), libdeflate 1.14 (gzip, RFC 1952, several concatenated members
+ * block; decoded by parquant's own parquet/snappy.c for speed), libdeflate 1.14 (gzip, RFC 1952, several concatenated members
  * accepted), zstd 1.5 (one or more frames), lz4 1.9 (LZ4_RAW = one raw block;
  * legacy LZ4 read as Hadoop framing, then a raw block, then the LZ4 frame
  * format) and brotli 1.0 (RFC 7932).  LZO is rejected as unsupported.
@@ -24,6 +24,7 @@
  *    snappy-c offers none, so those two use the C library's heap.
  */
 #include "parquet/codec.h"
+#include "parquet/snappy.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -382,18 +383,13 @@ pq_status pq_codec_compress(pq_codec_ctx *ctx, pq_codec c, int level, pq_bytes i
 
 /* -------------------------------------------------------- decompression */
 
+/** parquant's own decoder (parquet/snappy.c): libsnappy 1.1.9's decompressor
+ *  is too slow on the short elements of numeric pages.  It checks the
+ *  length header against out_len, every element against the input and
+ *  output, and that the output ends exactly full. */
 static pq_status snappy_decompress_to(pq_bytes in, uint8_t *out, size_t out_len, pq_error *err)
 {
-    size_t n;
-    if (snappy_uncompressed_length((const char *)in.ptr, in.len, &n) != SNAPPY_OK)
-        return PQ_FAIL(err, PQ_ERR_CORRUPT, "SNAPPY: malformed length header in %zu bytes of input", in.len);
-    if (n != out_len) return codec_size_mismatch(err, PQ_CODEC_SNAPPY, out_len, n);
-    /* snappy checks every copy against the output and that it ends exactly full. */
-    size_t cap = out_len;
-    if (snappy_uncompress((const char *)in.ptr, in.len, (char *)out, &cap) != SNAPPY_OK)
-        return PQ_FAIL(err, PQ_ERR_CORRUPT, "SNAPPY: malformed block of %zu bytes (expected %zu decompressed bytes)",
-                       in.len, out_len);
-    return PQ_OK;
+    return pq_snappy_decompress(in.ptr, in.len, out, out_len, err);
 }
 
 /** Decode gzip members back to back until the input ends: some writers emit

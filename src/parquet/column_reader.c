@@ -29,6 +29,14 @@
  * onto the end of the output values; values are decoded straight into the output pq_values
  * (appending), levels straight into the output level buffers.  Nothing is
  * allocated per value or per page once the buffers have grown.
+ *
+ * Selected rows (pq_column_reader_read_rows, for row filters): with the
+ * chunk's OffsetIndex, only the data pages holding a wanted row are
+ * fetched (each page's own byte range: pread reads nothing else, a mapping
+ * touches nothing else), plus the pages before the first located one (the
+ * dictionary page) when any is read.  The offset index is untrusted: it is
+ * used only when its pages lie in order inside the chunk with first rows
+ * increasing from 0, and each page read must hold exactly its rows.
  */
 #include "parquet/column_reader.h"
 
@@ -53,6 +61,7 @@ typedef struct chunk_state {
     bool has_dict;           /* the dictionary page was read */
     bool seen_data;          /* a data page was read */
     size_t level_bytes;      /* level prefix of the last in-place v1 page (guess for the next) */
+    int64_t data_pages;      /* non-empty data pages read */
 } chunk_state;
 
 void pq_column_reader_init(pq_column_reader *cr, const pq_allocator *a, const pq_limits *limits, bool verify_crc)
@@ -100,6 +109,38 @@ static pq_status check_page_limit(const chunk_state *st, int64_t size, const cha
 
 /* ---------------------------------------------------------- page bodies */
 
+/* Most bytes `n` stored bytes can inflate to with codec c: each format's
+ * best possible ratio, so that a page header's uncompressed_page_size is
+ * checked before a buffer of that size is allocated for it.  Snappy copies
+ * at most 64 bytes per 3-byte element, deflate 258 bytes per 2 bits
+ * (1032:1), an LZ4 length byte adds 255, a zstd RLE block turns 4 bytes into
+ * 128 KiB.  Brotli has no useful bound (one command copies up to 16 MiB), so
+ * it is held to limits.max_page_bytes only. */
+static int64_t max_inflated(pq_codec c, size_t n)
+{
+    int64_t ratio;
+    switch (c) {
+    case PQ_CODEC_SNAPPY: ratio = 22; break;
+    case PQ_CODEC_GZIP: ratio = 1032; break;
+    case PQ_CODEC_LZ4:
+    case PQ_CODEC_LZ4_RAW: ratio = 256; break;
+    case PQ_CODEC_ZSTD: ratio = 32768; break;
+    default: return INT64_MAX;
+    }
+    return n > (size_t)(INT64_MAX / ratio) - 64 ? INT64_MAX : (int64_t)n * ratio + 64;
+}
+
+/* Fail with PQ_ERR_CORRUPT when `stored` cannot inflate to ulen bytes. */
+static pq_status check_inflated_size(const chunk_state *st, pq_bytes stored, int64_t ulen, pq_error *err)
+{
+    int64_t most = max_inflated(st->meta->codec, stored.len);
+    if (ulen <= most) return PQ_OK;
+    return PQ_FAIL(err, PQ_ERR_CORRUPT,
+                   "expected uncompressed_page_size at most %lld (%zu bytes of %s), found %lld", (long long)most,
+                   stored.len, pq_codec_name(st->meta->codec), (long long)ulen);
+}
+
+
 /* The decompressed body of a page stored as `stored`, `ulen` bytes long:
  * `stored` itself for UNCOMPRESSED chunks (zero copy; ulen is then not
  * trusted), else the scratch buffer.  Valid until the next call. */
@@ -112,6 +153,7 @@ static pq_status page_body(chunk_state *st, pq_bytes stored, int64_t ulen, pq_by
     }
     PQ_CHECK(err, ulen >= 0, "expected uncompressed_page_size >= 0, found %lld", (long long)ulen);
     PQ_TRY(check_page_limit(st, ulen, "uncompressed", err));
+    PQ_TRY(check_inflated_size(st, stored, ulen, err));
     if (!cr->codec) PQ_TRY(pq_codec_ctx_create(&cr->codec, cr->alloc, err));
     cr->page.len = 0;
     /* One byte at least so that the output pointer is never NULL. */
@@ -235,6 +277,7 @@ static void page_done(chunk_state *st, int64_t n)
     st->out->n_levels += n;
     st->levels_left -= n;
     st->seen_data = true;
+    st->data_pages++;
 }
 
 /* True when a compressed page section of `ulen` bytes is exactly the PLAIN
@@ -258,6 +301,7 @@ static pq_status decode_direct(chunk_state *st, pq_bytes stored, int64_t n, int6
     pq_column_reader *cr = st->cr;
     pq_values *v = &st->out->values;
     PQ_TRY(check_page_limit(st, ulen, "uncompressed", err));
+    PQ_TRY(check_inflated_size(st, stored, ulen, err));
     if (!cr->codec) PQ_TRY(pq_codec_ctx_create(&cr->codec, cr->alloc, err));
     PQ_TRY(pq_buf_reserve(&v->data, (size_t)ulen, err));
     PQ_TRY(drop_rel_offset(
@@ -327,6 +371,7 @@ static pq_status inflate_in_place(chunk_state *st, pq_encoding enc, pq_encoding 
     size_t pos = 0;
     int64_t nn, rows;
     PQ_TRY(check_page_limit(st, ulen, "uncompressed", err));
+    PQ_TRY(check_inflated_size(st, stored, ulen, err));
     if (!cr->codec) PQ_TRY(pq_codec_ctx_create(&cr->codec, cr->alloc, err));
     PQ_TRY(pq_buf_reserve(&v->data, (size_t)ulen, err));
     uint8_t *end = v->data.data + v->data.len, *body = end - guess;
@@ -643,4 +688,205 @@ pq_status pq_column_reader_read(pq_column_reader *cr, const pq_source *src, cons
     st.page = -1;
     st.page_offset = -1;
     return locate(&st, read_chunk(&st, src, err), err);
+}
+
+/* ------------------------------------------------------ selected rows */
+
+/* Append the rows [first, first + count) to spans, merged with the last
+ * span when adjacent. */
+static pq_status add_span(pq_buf *spans, int64_t first, int64_t count, pq_error *err)
+{
+    if (count <= 0) return PQ_OK;
+    if (spans->len >= sizeof(pq_row_span)) {
+        pq_row_span *last = (pq_row_span *)(void *)(spans->data + spans->len - sizeof *last);
+        if (last->first + last->count == first) {
+            last->count += count;
+            return PQ_OK;
+        }
+    }
+    pq_row_span sp = {first, count};
+    return pq_buf_append(spans, &sp, sizeof sp, err);
+}
+
+/* True when a row of [lo, hi) is set in the bitmap. */
+static bool any_wanted(const uint64_t *want, int64_t lo, int64_t hi)
+{
+    while (lo < hi) {
+        uint64_t x = want[lo >> 6] >> (lo & 63);
+        if (x) return lo + __builtin_ctzll(x) < hi;
+        lo = (lo | 63) + 1;
+    }
+    return false;
+}
+
+/* True when oi can be trusted to locate the data pages of a chunk stored
+ * in [start, end) holding num_rows rows: pages in file order inside the
+ * chunk without overlap, first rows starting at 0 and increasing strictly
+ * below num_rows.  Anything else is read as a whole chunk instead. */
+static bool locations_ok(const pq_offset_index *oi, int64_t start, int64_t end, int64_t num_rows)
+{
+    if (!oi || oi->n_pages <= 0 || !oi->page_locations) return false;
+    int64_t prev_end = start, prev_row = -1;
+    for (int32_t p = 0; p < oi->n_pages; p++) {
+        const pq_page_location *loc = &oi->page_locations[p];
+        int64_t e;
+        if (loc->offset < prev_end || loc->compressed_page_size <= 0 ||
+            pq_add_overflow_i64(loc->offset, loc->compressed_page_size, &e) || e > end)
+            return false;
+        if ((p == 0 && loc->first_row_index != 0) || loc->first_row_index <= prev_row ||
+            loc->first_row_index >= num_rows)
+            return false;
+        prev_end = e;
+        prev_row = loc->first_row_index;
+    }
+    return true;
+}
+
+/* Point st->bytes at [off, off + len) of the source: the only bytes of
+ * the chunk fetched for the next page(s). */
+static pq_status load_range(chunk_state *st, const pq_source *src, int64_t off, int64_t len, pq_error *err)
+{
+    pq_source_will_need(src, off, len);
+    PQ_TRY(pq_source_read(src, off, len, &st->cr->io, &st->bytes, err));
+    st->start = off;
+    st->pos = 0;
+    return PQ_OK;
+}
+
+/* Read the pages in [start, end), before the first data page the offset
+ * index lists: the dictionary page (index pages are skipped).  A data page
+ * there means the offset index left it out: corruption. */
+static pq_status read_dict_area(chunk_state *st, const pq_source *src, int64_t start, int64_t end, pq_error *err)
+{
+    if (end <= start) return PQ_OK;
+    PQ_TRY(load_range(st, src, start, end - start, err));
+    while (st->pos < st->bytes.len) {
+        pq_page_header h;
+        size_t hlen;
+        pq_bytes stored;
+        st->page++;
+        st->page_offset = st->start + (int64_t)st->pos;
+        PQ_TRY(read_header(st, &h, &hlen, err));
+        PQ_TRY(page_bytes(st, &h, hlen, &stored, err));
+        PQ_TRY(check_crc(st, &h, stored, err));
+        PQ_CHECK(err, h.type != PQ_PAGE_DATA && h.type != PQ_PAGE_DATA_V2,
+                 "expected the offset index to list every data page, found one before its first page at offset %lld",
+                 (long long)end);
+        if (h.type == PQ_PAGE_DICTIONARY) PQ_TRY(read_dict_page(st, &h, stored, err));
+        st->pos += hlen + stored.len;
+    }
+    return PQ_OK;
+}
+
+/* Number of entries of lv[0..n) equal to 0 (rows started). */
+static int64_t count_row_starts(const uint16_t *lv, int64_t n)
+{
+    int64_t c = 0;
+    for (int64_t i = 0; i < n; i++) c += lv[i] == 0;
+    return c;
+}
+
+/* Read the data page at `loc`, which the offset index says holds `rows`
+ * rows, and check that it does.  A direct source is viewed up to the
+ * chunk end (the page header decides the size); otherwise exactly the
+ * located bytes are fetched. */
+static pq_status read_located_page(chunk_state *st, const pq_source *src, const pq_page_location *loc,
+                                   int64_t chunk_end, int64_t rows, pq_error *err)
+{
+    int64_t len = pq_source_is_direct(src) ? chunk_end - loc->offset : loc->compressed_page_size;
+    pq_page_header h;
+    size_t hlen;
+    pq_bytes stored;
+    PQ_TRY(load_range(st, src, loc->offset, len, err));
+    st->page_offset = loc->offset;
+    PQ_TRY(read_header(st, &h, &hlen, err));
+    PQ_TRY(page_bytes(st, &h, hlen, &stored, err));
+    PQ_TRY(check_crc(st, &h, stored, err));
+    int64_t before = st->out->n_levels;
+    size_t rep0 = st->out->rep.len / 2;
+    if (h.type == PQ_PAGE_DATA) PQ_TRY(read_data_page_v1(st, &h, stored, err));
+    else if (h.type == PQ_PAGE_DATA_V2) PQ_TRY(read_data_page_v2(st, &h, stored, err));
+    else
+        return PQ_FAIL(err, PQ_ERR_CORRUPT, "expected a data page where the offset index locates one, found page type %d",
+                       (int)h.type);
+    int64_t n = st->out->n_levels - before, got = n;
+    if (st->leaf->max_rep > 0 && n > 0) {
+        const uint16_t *rep = (const uint16_t *)(const void *)st->out->rep.data + rep0;
+        PQ_CHECK(err, rep[0] == 0, "expected the page to start a row (repetition level 0), found %u", rep[0]);
+        got = count_row_starts(rep, n);
+    }
+    PQ_CHECK(err, got == rows, "expected %lld rows in the page (offset index), found %lld", (long long)rows,
+             (long long)got);
+    return PQ_OK;
+}
+
+/* Read the located data pages holding a wanted row (and the dictionary
+ * area before them when any is read). */
+static pq_status read_selected(chunk_state *st, const pq_source *src, const pq_offset_index *oi, int64_t start,
+                               int64_t end, const uint64_t *want, pq_buf *spans, pq_page_counts *counts,
+                               pq_error *err)
+{
+    int64_t num_rows = st->ref->num_rows;
+    int32_t np = oi->n_pages;
+    const pq_page_location *locs = oi->page_locations;
+    bool any = false;
+    for (int32_t p = 0; p < np && !any; p++)
+        any = any_wanted(want, locs[p].first_row_index, p + 1 < np ? locs[p + 1].first_row_index : num_rows);
+    if (!any) {
+        counts->skipped += np;
+        return PQ_OK;
+    }
+    st->def_bw = pq_bit_width_of((uint64_t)st->leaf->max_def);
+    st->rep_bw = pq_bit_width_of((uint64_t)st->leaf->max_rep);
+    dict_prepare(st->cr, st->leaf);
+    PQ_TRY(read_dict_area(st, src, start, locs[0].offset, err));
+    int64_t base = st->page + 1;
+    for (int32_t p = 0; p < np; p++) {
+        int64_t lo = locs[p].first_row_index, hi = p + 1 < np ? locs[p + 1].first_row_index : num_rows;
+        if (!any_wanted(want, lo, hi)) {
+            counts->skipped++;
+            continue;
+        }
+        st->page = base + p;
+        PQ_TRY(read_located_page(st, src, &locs[p], end, hi - lo, err));
+        counts->read++;
+        PQ_TRY(add_span(spans, lo, hi - lo, err));
+    }
+    return PQ_OK;
+}
+
+/* The body of pq_column_reader_read_rows, before error locations are added. */
+static pq_status read_rows(chunk_state *st, const pq_source *src, const pq_offset_index *oi, const uint64_t *want,
+                           pq_buf *spans, pq_page_counts *counts, pq_error *err)
+{
+    const pq_chunk_ref *ref = st->ref;
+    if (want && oi) {
+        int64_t start = 0, len = 0;
+        PQ_TRY(check_chunk_meta(ref, err));
+        st->levels_left = st->meta->num_values;
+        if (st->levels_left > 0) {
+            PQ_TRY(chunk_bounds(ref, &start, &len, err));
+            if (locations_ok(oi, start, start + len, ref->num_rows))
+                return read_selected(st, src, oi, start, start + len, want, spans, counts, err);
+        }
+    }
+    PQ_TRY(read_chunk(st, src, err));
+    counts->read += st->data_pages;
+    return add_span(spans, 0, ref->num_rows, err);
+}
+
+pq_status pq_column_reader_read_rows(pq_column_reader *cr, const pq_source *src, const pq_chunk_ref *ref,
+                                     const pq_offset_index *oi, const uint64_t *want, pq_leaf_data *out,
+                                     pq_buf *spans, pq_page_counts *counts, pq_error *err)
+{
+    chunk_state st;
+    memset(&st, 0, sizeof st);
+    st.cr = cr;
+    st.ref = ref;
+    st.leaf = ref->leaf;
+    st.meta = &ref->chunk->meta_data;
+    st.out = out;
+    st.page = -1;
+    st.page_offset = -1;
+    return locate(&st, read_rows(&st, src, oi, want, spans, counts, err), err);
 }

@@ -65,4 +65,34 @@ void pq_column_reader_reset(pq_column_reader *cr);
 PQ_NODISCARD pq_status pq_column_reader_read(pq_column_reader *cr, const pq_source *src, const pq_chunk_ref *ref,
                                              pq_leaf_data *out, pq_error *err);
 
+/* ----------------------------------------------- reading selected rows */
+
+/** A run of rows of a row group: [first, first + count). */
+typedef struct pq_row_span {
+    int64_t first;  /* row index in the row group, >= 0 */
+    int64_t count;  /* rows, >= 1 */
+} pq_row_span;
+
+/** Data pages of chunks read and skipped by pq_column_reader_read_rows. */
+typedef struct pq_page_counts {
+    int64_t read, skipped;
+} pq_page_counts;
+
+/** Read the pages of `ref->chunk` that hold a row selected in `want` (a
+ *  bitmap of ref->num_rows rows, uint64 words LSB-first), located with the
+ *  chunk's offset index `oi`: the other data pages are neither fetched nor
+ *  decompressed; the dictionary page is read when any data page is.  Each
+ *  page read must hold exactly the rows the offset index gives it.  Appends
+ *  to `spans` (pq_row_span entries, adjacent ones merged) the rows whose
+ *  levels and values were appended to `out`, in order, and adds the data
+ *  pages to *counts.  With `want` or `oi` NULL, or an offset index that does
+ *  not locate pages inside the chunk in order (not trusted then), the whole
+ *  chunk is read as by pq_column_reader_read: one span of every row.
+ *  @return as pq_column_reader_read; PQ_ERR_CORRUPT also for a page the
+ *  offset index locates that is not a data page or holds other rows. */
+PQ_NODISCARD pq_status pq_column_reader_read_rows(pq_column_reader *cr, const pq_source *src,
+                                                  const pq_chunk_ref *ref, const pq_offset_index *oi,
+                                                  const uint64_t *want, pq_leaf_data *out, pq_buf *spans,
+                                                  pq_page_counts *counts, pq_error *err);
+
 #endif /* PARQUANT_PARQUET_COLUMN_READER_H */

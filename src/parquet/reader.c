@@ -143,6 +143,7 @@ struct pq_reader {
     rg_slot slots[2];              /* the row group asked for and the one read ahead */
     int64_t n_leaves;              /* entries in each slot's `leaves` (0 = not allocated) */
     int64_t last_rg;               /* row group returned last, -1 before the first */
+    _Atomic int64_t bytes_read;    /* bytes fetched from the source (src.counter) */
     pq_filter *filter;             /* row filter (pq_reader_set_filter), NULL = none;
                                       slot i uses its state pq_filter_slot(filter, i) */
 };
@@ -212,6 +213,9 @@ static pq_status at_chunk(const pq_reader *r, int64_t rg, int64_t leaf, pq_statu
 static bool parquet_mr_before_1_2_9(const char *created_by)
 {
     static const char prefix[] = "parquet-mr version ";
+    /* a bare "parquet-mr" (no version: the oldest releases, e.g. TPC-H
+     * nation.dict-malformed.parquet) counts as old, as in Arrow C++ */
+    if (created_by && strcmp(created_by, "parquet-mr") == 0) return true;
     if (!created_by || strncmp(created_by, prefix, sizeof prefix - 1) != 0) return false;
     const char *p = created_by + sizeof prefix - 1;
     long v[3] = {0, 0, 0};
@@ -375,6 +379,7 @@ pq_status pq_reader_open(pq_reader **out, const char *path, const pq_reader_opti
     if (!path) return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected a file path, found NULL");
     pq_status s = reader_new(&r, opts, err);
     if (s == PQ_OK) s = pq_source_open_file(&r->src, path, err);
+    r->src.counter = &r->bytes_read;
     if (s == PQ_OK) s = load(r, err);
     if (s != PQ_OK) {
         if (err && !err->path[0]) snprintf(err->path, sizeof err->path, "%s", path);
@@ -395,6 +400,7 @@ pq_status pq_reader_open_memory(pq_reader **out, const void *data, size_t len, c
     pq_status s = reader_new(&r, opts, err);
     if (s == PQ_OK) {
         pq_source_open_memory(&r->src, data, len, name ? name : "<memory>");
+        r->src.counter = &r->bytes_read;
         s = load(r, err);
     }
     if (s != PQ_OK) {
@@ -431,6 +437,7 @@ const pq_schema *pq_reader_schema(const pq_reader *r) { return r ? &r->map.schem
 int64_t pq_reader_num_rows(const pq_reader *r) { return r ? r->num_rows : 0; }
 int64_t pq_reader_num_row_groups(const pq_reader *r) { return r ? r->meta.n_row_groups : 0; }
 int64_t pq_reader_num_leaves(const pq_reader *r) { return r ? r->map.n_leaves : 0; }
+int64_t pq_reader_bytes_read(const pq_reader *r) { return r ? atomic_load(&r->bytes_read) : 0; }
 
 const char *pq_reader_leaf_path(const pq_reader *r, int64_t leaf)
 {
@@ -712,14 +719,20 @@ static void clear_leaves(pq_reader *r, rg_slot *sl)
     }
 }
 
+/* Whether each top-level field is read and assembled by one worker in one
+ * go: enough fields for the workers, one worker, or fields of one leaf
+ * each (reading leaves apart would not give more items). */
+static bool one_phase(const rg_job *j)
+{
+    return j->max_workers == 1 || j->m->schema.n_fields >= j->max_workers || j->m->schema.n_fields == j->m->n_leaves;
+}
+
 /* Read and assemble the job's row group on the calling thread and the
- * pool.  With at least as many top-level fields as workers (or one
- * worker), each field is read and assembled by one worker in one go;
- * otherwise (a few wide nested fields) all leaves are read in parallel
- * first, then the fields are assembled in parallel. */
+ * pool: one phase (see one_phase), or else (a few wide nested fields) all
+ * leaves read in parallel first, then the fields assembled in parallel. */
 static pq_status run_job(rg_job *j, pq_error *err)
 {
-    if (j->max_workers == 1 || j->m->schema.n_fields >= j->max_workers) return run_phase(j, PHASE_WHOLE, err);
+    if (one_phase(j)) return run_phase(j, PHASE_WHOLE, err);
     PQ_TRY(run_phase(j, PHASE_LEAVES, err));
     return run_phase(j, PHASE_FIELDS, err);
 }
@@ -780,10 +793,11 @@ static pq_status begin_filter(pq_reader *r, rg_job *j, pq_error *err)
     return PQ_OK;
 }
 
-/* Whether the job can run in the background: one phase, worth the pool. */
+/* Whether the job can run in the background: one phase, worth the pool
+ * (a one-column projection too: its row groups then run side by side). */
 static bool runs_in_background(const rg_job *j)
 {
-    return j->max_workers > 1 && j->m->schema.n_fields >= j->max_workers;
+    return j->max_workers > 1 && one_phase(j);
 }
 
 static pq_status finish_slot(pq_reader *r, rg_slot *sl, pq_table *out, pq_error *err);

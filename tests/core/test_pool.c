@@ -102,7 +102,8 @@ TEST(queued_no_helpers) { run_queued(0); }
 TEST(queued_one_helper) { run_queued(1); }
 TEST(queued_three_helpers) { run_queued(3); }
 
-/* Waiting for the second job first runs the first one too. */
+/* Waiting for the second job first runs the first one too (and waiting
+ * for the first may run the second: both end complete either way). */
 TEST(wait_for_later_job_first)
 {
     pq_pool p;
