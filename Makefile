@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 
-.PHONY: all build deps test test-unit test-asan demo install bench fuzz clean
+.PHONY: all build deps test test-unit test-asan demo install bench fuzz fuzz-ci clean
 
 all: build
 
@@ -16,10 +16,12 @@ build:
 deps:
 	@bash scripts/setup.sh
 
-# All tests: the release build, then the whole suite again under ASan+UBSan.
+# All tests: the release build, then the whole suite again under ASan+UBSan,
+# then a bounded libFuzzer run of every parser (fuzz-ci).
 test: deps build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	@$(MAKE) --no-print-directory test-asan
+	@$(MAKE) --no-print-directory fuzz-ci
 
 test-unit: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -29,6 +31,17 @@ test-asan:
 	@cmake --build $(ASAN_BUILD) -j $(JOBS) -- --no-print-directory
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+
+# Every fuzz target for FUZZ_SECONDS (default 20) each under ASan+UBSan, in
+# build-fuzz (clang); a crash fails and names the saved input (docs/fuzzing.md).
+FUZZ_SECONDS ?= 20
+fuzz-ci:
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz_ci.sh
+
+# Longer runs that keep what they find: make fuzz FUZZ_TIME=3600 FUZZ_TARGETS="reader footer"
+FUZZ_TIME ?= 600
+fuzz: deps
+	@FUZZ_SECONDS=$(FUZZ_TIME) FUZZ_KEEP=1 bash scripts/fuzz_ci.sh $(FUZZ_TARGETS)
 
 demo: deps build
 	@bash scripts/demo.sh

@@ -787,13 +787,16 @@ static int64_t count_row_starts(const uint16_t *lv, int64_t n)
 }
 
 /* Read the data page at `loc`, which the offset index says holds `rows`
- * rows, and check that it does.  A direct source is viewed up to the
- * chunk end (the page header decides the size); otherwise exactly the
- * located bytes are fetched. */
+ * rows, and check that it does.  Exactly the located bytes are fetched
+ * (header included), so pq_reader_bytes_read shows what skipping saved; a
+ * page header that claims more than its location is corrupt.  A location
+ * size that is not positive or runs past the chunk is not trusted: then
+ * the page header alone decides, up to the chunk end. */
 static pq_status read_located_page(chunk_state *st, const pq_source *src, const pq_page_location *loc,
                                    int64_t chunk_end, int64_t rows, pq_error *err)
 {
-    int64_t len = pq_source_is_direct(src) ? chunk_end - loc->offset : loc->compressed_page_size;
+    int64_t len = loc->compressed_page_size;
+    if (len <= 0 || len > chunk_end - loc->offset) len = chunk_end - loc->offset;
     pq_page_header h;
     size_t hlen;
     pq_bytes stored;
