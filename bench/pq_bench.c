@@ -189,6 +189,8 @@ static pq_status timed_write(const pq_table *t, const char *path, pq_codec codec
     pq_writer_options_init(&o);
     o.codec = codec;
     o.threads = threads;
+    if (getenv("PQ_BENCH_ROW_GROUP")) o.row_group_size = atoll(getenv("PQ_BENCH_ROW_GROUP"));
+    if (getenv("PQ_BENCH_PAGE")) o.page_size = atoll(getenv("PQ_BENCH_PAGE"));
     unlink(path);
     double t0 = now_s();
     pq_status s = pq_writer_open(&w, path, &t->schema, &o, err);

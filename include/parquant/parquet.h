@@ -341,7 +341,7 @@ typedef struct pq_writer_options {
     int compression_level;          /**< 0 = codec default (zstd 3, gzip 6, brotli 6) */
     int page_version;               /**< 1 (default) or 2 */
     int64_t page_size;              /**< target uncompressed page bytes, default 1 MiB */
-    int64_t row_group_size;         /**< rows per row group, default 1 Mi rows */
+    int64_t row_group_size;         /**< rows per row group, default 128 Ki rows (131072) */
     bool dictionary;                /**< dictionary-encode where it pays (default true) */
     int64_t dictionary_size_limit;  /**< bytes of dictionary before falling back to the
                                          value encoding, default 1 MiB */

@@ -16,7 +16,7 @@ static const char CONVERT_USAGE[] =
     "  --level N            compression level, 0 = the codec's default (zstd -131072..22,\n"
     "                       gzip 1..12, brotli 1..11, lz4_raw -65537..12 with 2..12 = LZ4HC)\n"
     "  --page-version 1|2   data page version (default 1)\n"
-    "  --row-group-size N   rows per row group (default 1048576)\n"
+    "  --row-group-size N   rows per row group (default 131072)\n"
     "  --page-size BYTES    target page size (default 1048576)\n"
     "  --no-dictionary      do not dictionary-encode\n"
     "  --format csv|json    input format (default: from the extension, then the content)\n"

@@ -142,7 +142,7 @@ void pq_writer_options_init(pq_writer_options *o)
     o->compression_level = 0;
     o->page_version = 1;
     o->page_size = (int64_t)1 << 20;
-    o->row_group_size = (int64_t)1 << 20;
+    o->row_group_size = (int64_t)1 << 17; /* 128 Ki rows: see docs/performance.md */
     o->dictionary = true;
     o->dictionary_size_limit = (int64_t)1 << 20;
     o->encoding = PQ_ENC_DEFAULT;

@@ -786,7 +786,10 @@ TEST(dictionary_mid_cardinality)
     size_t len;
     wfile f;
     static wpage pages[MAX_PAGES];
-    if (wfile_parse(&f, write_one(&s, &t, NULL, &len), &len)) {
+    pq_writer_options o;
+    pq_writer_options_init(&o);
+    o.row_group_size = 400000; /* one row group: every distinct value in one dictionary */
+    if (wfile_parse(&f, write_one(&s, &t, &o, &len), &len)) {
         const pq_column_chunk *cc = &f.m.row_groups[0].columns[0];
         CHECK(cc->meta_data.has_dictionary_page_offset);
         int n = walk_chunk(&f, cc, pages);
