@@ -430,7 +430,9 @@ static pq_status scan_record(pq_csv_reader *r, pq_csv_record *rec, pq_error *err
     if (r->n_cols != 1) PQ_TRY(skip_blank_lines(r));
     csv_scan s = {in->buf + in->pos, in->buf + in->len, in->eof, r->line};
     memset(rec, 0, sizeof *rec);
-    if (s.p == s.end) return PQ_OK;
+    /* An empty buffer is the end only at EOF (skip_blank_lines, skipped for
+     * one-column files, is not there to ask for more). */
+    if (s.p == s.end) return s.eof ? PQ_OK : PQ_NEED_MORE;
     const uint8_t *start = s.p;
     int64_t nf = 0;
     bool any_esc = false;

@@ -120,7 +120,7 @@ PQ_NODISCARD pq_status pq_leaf_data_keep_rows(const pq_leaf *leaf, pq_leaf_data 
 
 /** Per-row-group state: one per row group the reader has in flight. */
 typedef struct pq_filter_rg pq_filter_rg;
-#define PQ_FILTER_SLOTS 2
+#define PQ_FILTER_SLOTS 3 /* = the reader's row-group slots (reader.c RG_SLOTS) */
 
 /** State slot i (0 <= i < PQ_FILTER_SLOTS) of f. */
 pq_filter_rg *pq_filter_slot(pq_filter *f, int i);

@@ -119,6 +119,10 @@ typedef struct rg_slot {
     pq_table out;
 } rg_slot;
 
+/* Row groups in flight: the one asked for and up to RG_SLOTS - 1 read
+ * ahead (one per worker at most).  A filter keeps state per slot. */
+#define RG_SLOTS PQ_FILTER_SLOTS
+
 struct pq_reader {
     const pq_allocator *alloc;     /* every allocation, NULL = libc */
     pq_reader_options opts;        /* as given, threads resolved */
@@ -140,7 +144,7 @@ struct pq_reader {
     bool pool_started;
     index_slot **col_index;        /* per row group: n_leaves slots (arena), lazily */
     index_slot **off_index;
-    rg_slot slots[2];              /* the row group asked for and the one read ahead */
+    rg_slot slots[RG_SLOTS];       /* the row group asked for and those read ahead */
     int64_t n_leaves;              /* entries in each slot's `leaves` (0 = not allocated) */
     int64_t last_rg;               /* row group returned last, -1 before the first */
     _Atomic int64_t bytes_read;    /* bytes fetched from the source (src.counter) */
@@ -365,7 +369,7 @@ static pq_status reader_new(pq_reader **out, const pq_reader_options *opts, pq_e
     r->src.fd = -1;
     pq_buf_init(&r->footer, a);
     pq_arena_init(&r->arena, a);
-    r->slots[0].job.rg = r->slots[1].job.rg = -1;
+    for (int i = 0; i < RG_SLOTS; i++) r->slots[i].job.rg = -1;
     r->last_rg = -1;
     *out = r;
     return resolve_options(r, opts, err);
@@ -672,7 +676,7 @@ static int workers_for(const rg_job *j)
  * no row group is in flight. */
 static void free_leaves(pq_reader *r)
 {
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < RG_SLOTS; i++) {
         rg_slot *sl = &r->slots[i];
         for (int64_t k = 0; sl->leaves && k < r->n_leaves; k++) pq_leaf_data_reset(&sl->leaves[k]);
         pq_free(r->alloc, sl->leaves);
@@ -859,7 +863,7 @@ static pq_status finish_slot(pq_reader *r, rg_slot *sl, pq_table *out, pq_error 
  * read ahead, a new selection, close). */
 static void drain(pq_reader *r)
 {
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < RG_SLOTS; i++)
         if (r->slots[i].job.rg >= 0) {
             pq_table t;
             memset(&t, 0, sizeof t);
@@ -870,9 +874,15 @@ static void drain(pq_reader *r)
 /* The slot holding row group rg, or NULL. */
 static rg_slot *slot_of(pq_reader *r, int64_t rg)
 {
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < RG_SLOTS; i++)
         if (r->slots[i].job.rg == rg) return &r->slots[i];
     return NULL;
+}
+
+/* An idle slot, or NULL. */
+static rg_slot *idle_slot(pq_reader *r)
+{
+    return slot_of(r, -1);
 }
 
 pq_status pq_reader_read_row_group(pq_reader *r, int64_t rg, pq_table *out, pq_error *err)
@@ -889,12 +899,19 @@ pq_status pq_reader_read_row_group(pq_reader *r, int64_t rg, pq_table *out, pq_e
         cur = &r->slots[0];
         start_slot(r, cur, rg, false);
     }
-    /* Reading in order: queue the next row group behind this one, so the
-     * helpers this one leaves idle (its last, unevenly sized columns) and
-     * the time the caller spends on this one's rows go to the next. */
-    rg_slot *other = cur == &r->slots[0] ? &r->slots[1] : &r->slots[0];
-    if (rg == r->last_rg + 1 && rg + 1 < r->meta.n_row_groups && other->job.rg < 0)
-        start_slot(r, other, rg + 1, true);
+    /* Reading in order: queue the next row groups (as many as workers)
+     * behind this one, so the helpers this one leaves idle (its last,
+     * unevenly sized columns, or all but one for a one-column projection)
+     * and the time the caller spends on this one's rows go to the next
+     * ones. */
+    int depth = r->n_workers < RG_SLOTS - 1 ? r->n_workers : RG_SLOTS - 1;
+    for (int64_t k = 1; rg == r->last_rg + 1 && k <= depth && rg + k < r->meta.n_row_groups; k++) {
+        rg_slot *sl = slot_of(r, rg + k);
+        if (sl) continue;
+        if (!(sl = idle_slot(r))) break;
+        start_slot(r, sl, rg + k, true);
+        if (sl->job.rg < 0) break; /* not worth it: neither are the next */
+    }
     pq_status s = finish_slot(r, cur, out, err);
     r->last_rg = rg;
     int64_t want = cur->job.n_rows; /* fewer than the row group's with a filter */
@@ -941,9 +958,9 @@ static void take_array(pq_leaf_data *d, pq_array *a)
 void pq_reader_recycle(pq_reader *r, pq_table *t)
 {
     if (!t) return;
-    /* the buffers go to an idle slot: the one next to the row group read ahead */
-    rg_slot *sl = r ? &r->slots[r->slots[0].job.rg < 0 ? 0 : 1] : NULL;
-    if (sl && sl->job.rg < 0 && t->columns && prepare_leaves(r, sl, out_map(r), NULL) == PQ_OK && r->n_leaves > 0) {
+    /* the buffers go to an idle slot (one is: the caller holds no slot) */
+    rg_slot *sl = r ? idle_slot(r) : NULL;
+    if (sl && t->columns && prepare_leaves(r, sl, out_map(r), NULL) == PQ_OK && r->n_leaves > 0) {
         const pq_schema_map *m = out_map(r);
         bool same = t->schema.n_fields == m->schema.n_fields;
         for (int64_t i = 0; i < t->schema.n_fields; i++) {

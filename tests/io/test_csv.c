@@ -149,6 +149,38 @@ TEST(header_and_names)
     }
 }
 
+/* A one-column file with a header (no delimiter in it): a block that ends
+ * right after a record is not the end of the input (fuzz_csv found records
+ * lost at block sizes 1, 2 and 8: fuzz/regress/csv). */
+TEST(one_column_with_header_every_block_size)
+{
+    const char *in = "a,b\n1,2\n3\n";
+    for (size_t b = 0; b < N_BLOCKS; b++) {
+        pq_source src;
+        pq_source_open_memory(&src, in, strlen(in), "mem");
+        pq_csv_options o;
+        pq_csv_options_init(&o);
+        o.block_size = BLOCKS[b];
+        o.delimiter = '\t';
+        pq_csv_reader *r;
+        pq_error err;
+        pq_error_clear(&err);
+        CHECK_OK(pq_csv_open(&r, &src, &o, NULL, &err), &err);
+        if (!r) continue;
+        CHECK_EQ_I64(pq_csv_num_columns(r), 1);
+        pq_csv_record rec;
+        static const char *const want[] = {"1,2", "3"};
+        for (int i = 0; i < 2; i++) {
+            CHECK_OK(pq_csv_next(r, &rec, &err), &err);
+            CHECK(rec.n_fields == 1 && rec.fields[0].len == strlen(want[i]) &&
+                  memcmp(rec.fields[0].ptr, want[i], strlen(want[i])) == 0);
+        }
+        CHECK_OK(pq_csv_next(r, &rec, &err), &err);
+        CHECK_EQ_I64(rec.n_fields, 0);
+        pq_csv_close(r);
+    }
+}
+
 typedef struct csv_err_case {
     const char *name;
     const char *in;
@@ -334,6 +366,7 @@ TEST(fault_injection)
 int main(void)
 {
     RUN(records_every_block_size);
+    RUN(one_column_with_header_every_block_size);
     RUN(header_and_names);
     RUN(errors_with_locations);
     RUN(bad_delimiter_and_reuse_after_failure);
