@@ -29,6 +29,8 @@
  *            [--threads N] [--dir DIR] [--keep] [--only write|read]
  *   pq_bench --read-file FILE [--column PATH] [--where EXPR] [--reps N] [--threads N]   time reading any file
  *   pq_bench --version                                       build information (JSON)
+ * Experiments: PQ_BENCH_ROW_GROUP, PQ_BENCH_PAGE and PQ_BENCH_LEVEL set the writer's
+ * row_group_size, page_size and compression_level (defaults otherwise).
  * One case, one codec and --only make a run short enough to profile with perf:
  *   perf record -g build/bench/pq_bench --case numeric:10000000 --codecs zstd --reps 1 --only write
  */
@@ -191,6 +193,7 @@ static pq_status timed_write(const pq_table *t, const char *path, pq_codec codec
     o.threads = threads;
     if (getenv("PQ_BENCH_ROW_GROUP")) o.row_group_size = atoll(getenv("PQ_BENCH_ROW_GROUP"));
     if (getenv("PQ_BENCH_PAGE")) o.page_size = atoll(getenv("PQ_BENCH_PAGE"));
+    if (getenv("PQ_BENCH_LEVEL")) o.compression_level = atoi(getenv("PQ_BENCH_LEVEL"));
     unlink(path);
     double t0 = now_s();
     pq_status s = pq_writer_open(&w, path, &t->schema, &o, err);
