@@ -17,44 +17,14 @@
  */
 #include "parquant/parquet.h"
 
+#include "fuzz_common.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void expect_clean(pq_status s)
-{
-    switch (s) {
-    case PQ_OK:
-    case PQ_ERR_CORRUPT:
-    case PQ_ERR_EOF:
-    case PQ_ERR_CHECKSUM:
-    case PQ_ERR_UNSUPPORTED:
-    case PQ_ERR_LIMIT:
-    case PQ_ERR_TYPE:
-        return;
-    default:
-        abort();
-    }
-}
-
-static bool small_enough(const pq_file_metadata *m, int64_t g, size_t size)
-{
-    const pq_row_group_meta *rg = &m->row_groups[g];
-    const int64_t cap = (int64_t)1 << 20;
-    if (rg->num_rows > cap) return false;
-    int64_t total = 0;
-    for (int32_t c = 0; c < rg->n_columns; c++) {
-        const pq_column_chunk *cc = &rg->columns[c];
-        if (!cc->has_meta_data) continue;
-        if (cc->meta_data.num_values > cap) return false;
-        total += cc->meta_data.num_values > 0 ? cc->meta_data.num_values : 0;
-        if (total > cap) return false;
-    }
-    return (uint64_t)total * ((uint64_t)size + 64) <= ((uint64_t)256 << 20);
-}
 
 /* ------------------------------------------------------ built-in file */
 
@@ -159,7 +129,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pq_error err;
     pq_status s = pq_reader_open_memory(&r, file, flen, "fuzz", &o, &err);
     if (s != PQ_OK) {
-        expect_clean(s);
+        fuzz_expect_clean(s);
         free(expr);
         return 0;
     }
@@ -167,10 +137,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (s != PQ_OK && s != PQ_ERR_INVALID_ARG) abort();
     const pq_file_metadata *m = pq_reader_metadata(r);
     for (int64_t g = 0; s == PQ_OK && g < pq_reader_num_row_groups(r); g++) {
-        if (!small_enough(m, g, size)) continue;
+        if (!fuzz_small_enough(m, g, size)) continue;
         pq_table t;
         pq_status rs = pq_reader_read_row_group(r, g, &t, &err);
-        expect_clean(rs);
+        fuzz_expect_clean(rs);
         if (rs == PQ_OK) {
             if (t.num_rows > m->row_groups[g].num_rows) abort();
             for (int64_t c = 0; c < t.schema.n_fields; c++)

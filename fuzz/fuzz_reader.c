@@ -20,52 +20,21 @@
  */
 #include "parquant/parquet.h"
 
+#include "fuzz_common.h"
+
 #include <stdlib.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Abort unless s is OK or a status bad input may produce. */
-static void expect_clean(pq_status s)
-{
-    switch (s) {
-    case PQ_OK:
-    case PQ_ERR_CORRUPT:
-    case PQ_ERR_EOF:
-    case PQ_ERR_CHECKSUM:
-    case PQ_ERR_UNSUPPORTED:
-    case PQ_ERR_LIMIT:
-    case PQ_ERR_TYPE:
-        return;
-    default:
-        abort();
-    }
-}
-
-/* True when row group g announces an output small enough to decode here. */
-static bool small_enough(const pq_file_metadata *m, int64_t g, size_t size)
-{
-    const pq_row_group_meta *rg = &m->row_groups[g];
-    const int64_t cap = (int64_t)1 << 20;
-    if (rg->num_rows > cap) return false;
-    int64_t total = 0;
-    for (int32_t c = 0; c < rg->n_columns; c++) {
-        const pq_column_chunk *cc = &rg->columns[c];
-        if (!cc->has_meta_data) continue;
-        if (cc->meta_data.num_values > cap) return false;
-        total += cc->meta_data.num_values > 0 ? cc->meta_data.num_values : 0;
-        if (total > cap) return false;
-    }
-    return (uint64_t)total * ((uint64_t)size + 64) <= ((uint64_t)256 << 20);
-}
-
+/* Decode both page indexes of the first 64 leaves of row group g. */
 static void read_indexes(pq_reader *r, int64_t g)
 {
     for (int64_t leaf = 0; leaf < pq_reader_num_leaves(r) && leaf < 64; leaf++) {
         const pq_column_index *ci;
         const pq_offset_index *oi;
         pq_error err;
-        expect_clean(pq_reader_column_index(r, g, leaf, &ci, &err));
-        expect_clean(pq_reader_offset_index(r, g, leaf, &oi, &err));
+        fuzz_expect_clean(pq_reader_column_index(r, g, leaf, &ci, &err));
+        fuzz_expect_clean(pq_reader_offset_index(r, g, leaf, &oi, &err));
     }
 }
 
@@ -81,15 +50,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pq_reader *r;
     pq_error err;
     pq_status s = pq_reader_open_memory(&r, data, size, "fuzz", &o, &err);
-    expect_clean(s);
+    fuzz_expect_clean(s);
     if (s != PQ_OK) return 0;
     const pq_file_metadata *m = pq_reader_metadata(r);
     for (int64_t g = 0; g < pq_reader_num_row_groups(r); g++) {
         read_indexes(r, g);
-        if (!small_enough(m, g, size)) continue;
+        if (!fuzz_small_enough(m, g, size)) continue;
         pq_table t;
         s = pq_reader_read_row_group(r, g, &t, &err);
-        expect_clean(s);
+        fuzz_expect_clean(s);
         if (s == PQ_OK) {
             if (t.num_rows != m->row_groups[g].num_rows) abort();
             for (int64_t c = 0; c < t.schema.n_fields; c++)

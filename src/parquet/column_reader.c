@@ -675,18 +675,24 @@ static pq_status locate(const chunk_state *st, pq_status s, pq_error *err)
     return s;
 }
 
+/* A fresh chunk state for reading ref's chunk into out. */
+static void chunk_start(chunk_state *st, pq_column_reader *cr, const pq_chunk_ref *ref, pq_leaf_data *out)
+{
+    memset(st, 0, sizeof *st);
+    st->cr = cr;
+    st->ref = ref;
+    st->leaf = ref->leaf;
+    st->meta = &ref->chunk->meta_data;
+    st->out = out;
+    st->page = -1;
+    st->page_offset = -1;
+}
+
 pq_status pq_column_reader_read(pq_column_reader *cr, const pq_source *src, const pq_chunk_ref *ref,
                                 pq_leaf_data *out, pq_error *err)
 {
     chunk_state st;
-    memset(&st, 0, sizeof st);
-    st.cr = cr;
-    st.ref = ref;
-    st.leaf = ref->leaf;
-    st.meta = &ref->chunk->meta_data;
-    st.out = out;
-    st.page = -1;
-    st.page_offset = -1;
+    chunk_start(&st, cr, ref, out);
     return locate(&st, read_chunk(&st, src, err), err);
 }
 
@@ -883,13 +889,6 @@ pq_status pq_column_reader_read_rows(pq_column_reader *cr, const pq_source *src,
                                      pq_buf *spans, pq_page_counts *counts, pq_error *err)
 {
     chunk_state st;
-    memset(&st, 0, sizeof st);
-    st.cr = cr;
-    st.ref = ref;
-    st.leaf = ref->leaf;
-    st.meta = &ref->chunk->meta_data;
-    st.out = out;
-    st.page = -1;
-    st.page_offset = -1;
+    chunk_start(&st, cr, ref, out);
     return locate(&st, read_rows(&st, src, oi, want, spans, counts, err), err);
 }
