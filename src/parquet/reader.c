@@ -905,6 +905,7 @@ pq_status pq_reader_read_row_group(pq_reader *r, int64_t rg, pq_table *out, pq_e
      * and the time the caller spends on this one's rows go to the next
      * ones. */
     int depth = r->n_workers < RG_SLOTS - 1 ? r->n_workers : RG_SLOTS - 1;
+    if (r->n_workers == 1) depth = 0; /* nobody to read ahead */
     for (int64_t k = 1; rg == r->last_rg + 1 && k <= depth && rg + k < r->meta.n_row_groups; k++) {
         rg_slot *sl = slot_of(r, rg + k);
         if (sl) continue;
