@@ -254,6 +254,59 @@ static pq_status dict_first_page(pq_column_writer *cw, const pq_values_view *v, 
     return PQ_OK;
 }
 
+static pq_status compress_into(const pq_column_writer *cw, pq_cw_scratch *s, const uint8_t *p, size_t n,
+                               pq_buf *out, pq_error *err)
+{
+    return pq_codec_compress(s->codec, cw->cfg.codec, cw->cfg.compression_level, pq_bytes_make(p, n), out, err);
+}
+
+/* Bytes of `p` (n) once compressed with the chunk's codec; `tmp` is
+ * scratch. */
+static pq_status compressed_size(const pq_column_writer *cw, pq_cw_scratch *s, const uint8_t *p, size_t n,
+                                 pq_buf *tmp, size_t *out, pq_error *err)
+{
+    tmp->len = 0;
+    PQ_TRY(compress_into(cw, s, p, n, tmp, err));
+    *out = tmp->len;
+    return PQ_OK;
+}
+
+/* Whether the first page v, dictionary-encoded (its indices `idx`, the
+ * dictionary built from it), compresses to no more than its values in
+ * the chunk's value encoding.  A dictionary's indices are close to random
+ * bits that no codec shrinks, while the codec finds the repeats of PLAIN
+ * values on its own: with many distinct values that compress well (short
+ * numeric strings, say) PLAIN ends smaller, even when the dictionary is
+ * smaller before compression.  Measured, not guessed: both are compressed
+ * (the first page of a chunk only). */
+static pq_status dict_wins_compressed(pq_column_writer *cw, pq_cw_scratch *s, const pq_values_view *v,
+                                      const uint32_t *idx, bool *wins, pq_error *err)
+{
+    pq_buf tmp;
+    pq_buf_init(&tmp, cw->alloc);
+    size_t dict_c = 0, idx_c = 0, plain_c = 0;
+    pq_values_view dv = pq_dict_builder_values(cw->dict);
+    s->page.len = 0;
+    pq_status st = pq_plain_encode(&dv, &s->page, err);
+    if (st == PQ_OK) st = compressed_size(cw, s, s->page.data, s->page.len, &tmp, &dict_c, err);
+    s->page.len = 0;
+    if (st == PQ_OK)
+        st = pq_dict_indices_encode(idx, v->n, (uint32_t)pq_dict_builder_count(cw->dict), &s->page, err);
+    if (st == PQ_OK) st = compressed_size(cw, s, s->page.data, s->page.len, &tmp, &idx_c, err);
+    s->page.len = 0;
+    if (st == PQ_OK) st = encode_values(cw->cfg.value_encoding, v, &s->page, err);
+    if (st == PQ_OK) st = compressed_size(cw, s, s->page.data, s->page.len, &tmp, &plain_c, err);
+    s->page.len = 0;
+    pq_buf_reset(&tmp);
+    *wins = dict_c + idx_c <= plain_c;
+    return st;
+}
+
+/* A first-page dictionary is an obvious win (no compression trial) when
+ * the dictionary plus the indices take at most this share of the PLAIN
+ * bytes, in percent: low-cardinality columns. */
+#define DICT_CLEAR_WIN_PCT 30
+
 /* Decide whether the page of values v is dictionary-encoded; if so, s->idx
  * holds its indices. */
 static pq_status choose_dict(pq_column_writer *cw, pq_cw_scratch *s, const pq_values_view *v, bool *use,
@@ -272,7 +325,21 @@ static pq_status choose_dict(pq_column_writer *cw, pq_cw_scratch *s, const pq_va
         return PQ_OK;
     }
     uint32_t *idx = (uint32_t *)(void *)s->idx.data;
-    if (cw->dict_state == DICT_UNDECIDED) return dict_first_page(cw, v, idx, use, err);
+    if (cw->dict_state == DICT_UNDECIDED) {
+        PQ_TRY(dict_first_page(cw, v, idx, use, err));
+        if (!*use || cw->cfg.codec == PQ_CODEC_UNCOMPRESSED) return PQ_OK;
+        int64_t n_dict = pq_dict_builder_count(cw->dict), bw = 1;
+        while (bw < 32 && ((int64_t)1 << bw) < n_dict) bw++;
+        int64_t est = pq_dict_builder_plain_size(cw->dict) + (v->n * bw + 7) / 8;
+        if (est * 100 <= plain_bytes(v) * DICT_CLEAR_WIN_PCT) return PQ_OK;
+        bool wins;
+        PQ_TRY(dict_wins_compressed(cw, s, v, idx, &wins, err));
+        if (!wins) {
+            dict_abandon(cw);
+            *use = false;
+        }
+        return PQ_OK;
+    }
     PQ_TRY(pq_dict_builder_add(cw->dict, v, idx, err));
     if (pq_dict_builder_plain_size(cw->dict) > cw->cfg.dictionary_size_limit) cw->dict_state = DICT_FALLBACK;
     *use = true;
@@ -314,12 +381,6 @@ static pq_status encode_levels(const uint16_t *lv, int64_t n, int bw, bool all_m
     if (*len > INT32_MAX) return PQ_FAIL(err, PQ_ERR_LIMIT, "levels of %zu bytes exceed a page's 2 GiB", *len);
     if (prefix) pq_store_u32le(out->data + at, (uint32_t)*len);
     return PQ_OK;
-}
-
-static pq_status compress_into(const pq_column_writer *cw, pq_cw_scratch *s, const uint8_t *p, size_t n,
-                               pq_buf *out, pq_error *err)
-{
-    return pq_codec_compress(s->codec, cw->cfg.codec, cw->cfg.compression_level, pq_bytes_make(p, n), out, err);
 }
 
 static pq_status add_page_slot(pq_column_writer *cw, pq_error *err)

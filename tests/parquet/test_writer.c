@@ -770,7 +770,9 @@ TEST(dictionary_high_cardinality)
 }
 
 /* 100 Ki distinct values drawn 400 Ki times: the first 16 Ki draws are 92 %
- * distinct, but the first page's dictionary is 56 % of its values: kept. */
+ * distinct, but the first page's dictionary is 56 % of its values: kept
+ * (uncompressed: with a codec the first page is also judged compressed,
+ * see dictionary_judged_compressed). */
 TEST(dictionary_mid_cardinality)
 {
     pq_schema s;
@@ -789,6 +791,7 @@ TEST(dictionary_mid_cardinality)
     pq_writer_options o;
     pq_writer_options_init(&o);
     o.row_group_size = 400000; /* one row group: every distinct value in one dictionary */
+    o.codec = PQ_CODEC_UNCOMPRESSED;
     if (wfile_parse(&f, write_one(&s, &t, &o, &len), &len)) {
         const pq_column_chunk *cc = &f.m.row_groups[0].columns[0];
         CHECK(cc->meta_data.has_dictionary_page_offset);
@@ -801,7 +804,8 @@ TEST(dictionary_mid_cardinality)
 }
 
 /* The first page decides: a dictionary over 70 % of the PLAIN size of the
- * page's values is abandoned. */
+ * page's values is abandoned (uncompressed, so that only this rule
+ * decides). */
 TEST(dictionary_first_page_ratio)
 {
     struct { int distinct; bool dict; } cases[] = {{65, true}, {75, false}, {1, true}, {100, false}};
@@ -817,11 +821,73 @@ TEST(dictionary_first_page_ratio)
         pq_writer_options o;
         pq_writer_options_init(&o);
         o.page_size = 400; /* 100 values per page */
+        o.codec = PQ_CODEC_UNCOMPRESSED;
         size_t len;
         wfile f;
         if (wfile_parse(&f, write_one(&s, &t, &o, &len), &len))
             CHECK(f.m.row_groups[0].columns[0].meta_data.has_dictionary_page_offset == cases[k].dict);
         wfile_free(&f);
+        drop(&s, &t);
+    }
+}
+
+/* Whether column "v" of a one-page file written with `codec` (and the
+ * dictionary allowed or not) has a dictionary; *bytes receives the chunk's
+ * compressed size. */
+static bool written_with_dict(const pq_schema *s, const pq_table *t, pq_codec codec, bool allow, int64_t *bytes)
+{
+    pq_writer_options o;
+    pq_writer_options_init(&o);
+    o.codec = codec;
+    o.dictionary = allow;
+    o.page_size = (int64_t)8 << 20;
+    size_t len;
+    wfile f;
+    bool dict = false;
+    *bytes = 0;
+    if (wfile_parse(&f, write_one(s, t, &o, &len), &len)) {
+        dict = f.m.row_groups[0].columns[0].meta_data.has_dictionary_page_offset;
+        *bytes = f.m.row_groups[0].columns[0].meta_data.total_compressed_size;
+    }
+    wfile_free(&f);
+    return dict;
+}
+
+/* With a codec, a first-page dictionary that is not an obvious win is
+ * judged on compressed sizes.  Short numeric strings, 56 % distinct (a
+ * dictionary of about 0.56 x the PLAIN bytes, plus 17-bit indices): the
+ * uncompressed rule keeps the dictionary, but with zstd PLAIN is smaller
+ * and is chosen; with either codec the chosen chunk is never larger than
+ * the PLAIN one (beyond the dictionary page's header).  1000 distinct
+ * values (an obvious win) keep the dictionary. */
+TEST(dictionary_judged_compressed)
+{
+    static const int distinct[] = {100000, 1000};
+    for (size_t k = 0; k < 2; k++) {
+        pq_schema s;
+        pq_table t;
+        pq_error err;
+        pq_schema_init(&s, NULL);
+        add_field(&s, "v", pq_type_make(PQ_KIND_STRING), true);
+        CHECK_OK(pq_table_init(&t, &s, &err), &err);
+        uint64_t seed = 5;
+        for (int i = 0; i < 131072; i++) {
+            char txt[16];
+            int n = snprintf(txt, sizeof txt, "v%u", (unsigned)(rng_next(&seed) % (uint64_t)distinct[k]));
+            CHECK_OK(pq_array_append_bytes(&t.columns[0], txt, (size_t)n, &err), &err);
+        }
+        CHECK_OK(pq_table_finish(&t, &err), &err);
+        int64_t raw, chosen, plain;
+        CHECK(written_with_dict(&s, &t, PQ_CODEC_UNCOMPRESSED, true, &raw)); /* the raw rule keeps it */
+        for (int c = 0; c < 2; c++) {
+            pq_codec codec = c ? PQ_CODEC_SNAPPY : PQ_CODEC_ZSTD;
+            harness_case = c ? "snappy" : "zstd";
+            bool dict = written_with_dict(&s, &t, codec, true, &chosen);
+            CHECK(!written_with_dict(&s, &t, codec, false, &plain));
+            CHECK(chosen > 0 && chosen <= plain + 64);
+            if (distinct[k] == 1000) CHECK(dict && chosen < plain);
+            if (distinct[k] == 100000 && codec == PQ_CODEC_ZSTD) CHECK(!dict && chosen == plain);
+        }
         drop(&s, &t);
     }
 }
@@ -1954,6 +2020,7 @@ int main(void)
     RUN(dictionary_high_cardinality);
     RUN(dictionary_mid_cardinality);
     RUN(dictionary_first_page_ratio);
+    RUN(dictionary_judged_compressed);
     RUN(dictionary_fallback_at_limit);
     RUN(statistics_by_sort_order);
     RUN(statistics_without_bounds);
