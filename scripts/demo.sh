@@ -22,6 +22,10 @@ echo "... ($(wc -l < "$OUT/sensex.inspect.txt") lines in $OUT/sensex.inspect.txt
 step "cat: three columns, five rows, as CSV"
 $PQ cat "$OUT/sensex.parquet" --columns "Date,Day,SENSEX 1336-1406 SL71%" --limit 5 --format csv
 
+step "cat --where: the days one strategy lost more than 2000"
+$PQ cat "$OUT/sensex.parquet" --columns "Date,Day,SENSEX 1336-1406 SL71%" \
+    --where "'SENSEX 1336-1406 SL71%' < -2000" --format csv
+
 step "JSON Lines -> Parquet: a trade log with nested market context"
 $PQ convert examples/data/zscore_trades.jsonl "$OUT/trades.parquet"
 $PQ inspect "$OUT/trades.parquet" > "$OUT/trades.inspect.txt"
