@@ -140,7 +140,6 @@ static pq_status check_inflated_size(const chunk_state *st, pq_bytes stored, int
                    stored.len, pq_codec_name(st->meta->codec), (long long)ulen);
 }
 
-
 /* The decompressed body of a page stored as `stored`, `ulen` bytes long:
  * `stored` itself for UNCOMPRESSED chunks (zero copy; ulen is then not
  * trusted), else the scratch buffer.  Valid until the next call. */
