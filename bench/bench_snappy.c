@@ -6,11 +6,11 @@
  *
  * Data kinds, 8 pages of 1 MiB each (the writer's default page size), the
  * columns of bench/pq_bench.c's numeric table plus text:
- *   i64_hash  int64 lowbias32(i) - 2^31: 4 random bytes + 4 bytes of
+ *   i64_hash  int64 gen_lowbias32(i) - 2^31: 4 random bytes + 4 bytes of
  *             0x00/0xFF, so many 4-byte literals and short copies
  *   i64_seq   int64 i
- *   f64_rand  double lowbias32(i) / 2^32 * 1000
- *   i32_small int32 lowbias32(i) % 1000
+ *   f64_rand  double gen_lowbias32(i) / 2^32 * 1000
+ *   i32_small int32 gen_lowbias32(i) % 1000
  *   text      words drawn from a small English vocabulary
  * Throughput is uncompressed MB/s (10^6 bytes per second), the best of 11
  * timed batches of at least 0.1 s each, alternating between the decoders.
@@ -32,6 +32,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "gen_hash.h"
+
 #define PAGE_BYTES ((size_t)1 << 20)
 #define N_PAGES 8
 #define BATCHES 11
@@ -42,16 +44,6 @@ typedef struct page {
     char *z;
     size_t z_len;
 } page;
-
-static uint32_t lowbias32(uint32_t x)
-{
-    x ^= x >> 16;
-    x *= 0x7feb352dU;
-    x ^= x >> 15;
-    x *= 0x846ca68bU;
-    x ^= x >> 16;
-    return x;
-}
 
 static double now_s(void)
 {
@@ -72,9 +64,9 @@ static void fill_text(uint8_t *p, size_t n, uint32_t seed)
     size_t nw = sizeof words / sizeof words[0], i = 0;
     uint32_t k = seed;
     while (i < n) {
-        const char *w = words[lowbias32(k++) % nw];
+        const char *w = words[gen_lowbias32(k++) % nw];
         while (*w && i < n) p[i++] = (uint8_t)*w++;
-        if (i < n) p[i++] = (lowbias32(k++) % 13 == 0) ? '\n' : ' ';
+        if (i < n) p[i++] = (gen_lowbias32(k++) % 13 == 0) ? '\n' : ' ';
     }
 }
 
@@ -87,14 +79,14 @@ static void fill_page(uint8_t *p, const char *kind, size_t page_no)
     }
     if (strcmp(kind, "i32_small") == 0) {
         for (size_t j = 0; j < PAGE_BYTES / 4; j++) {
-            int32_t v = (int32_t)(lowbias32((uint32_t)(base / 4 + j)) % 1000);
+            int32_t v = (int32_t)(gen_lowbias32((uint32_t)(base / 4 + j)) % 1000);
             memcpy(p + 4 * j, &v, 4);
         }
         return;
     }
     for (size_t j = 0; j < PAGE_BYTES / 8; j++) {
         uint64_t i = base / 8 + j;
-        uint32_t h = lowbias32((uint32_t)i);
+        uint32_t h = gen_lowbias32((uint32_t)i);
         if (strcmp(kind, "i64_hash") == 0) {
             int64_t v = (int64_t)h - ((int64_t)1 << 31);
             memcpy(p + 8 * j, &v, 8);

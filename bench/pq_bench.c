@@ -45,6 +45,8 @@
 #include "parquant/parquet.h"
 #include "parquant/table.h"
 
+#include "gen_hash.h"
+
 #ifndef PQ_VERSION_STRING
 #define PQ_VERSION_STRING "unknown"
 #endif
@@ -71,19 +73,9 @@
 
 /* ------------------------------------------------------------ data */
 
-static uint32_t h32(uint32_t x)
-{
-    x ^= x >> 16;
-    x *= 0x7feb352dU;
-    x ^= x >> 15;
-    x *= 0x846ca68bU;
-    x ^= x >> 16;
-    return x;
-}
-
 static uint32_t cell_hash(int64_t i, int k)
 {
-    return h32((uint32_t)((2 * (uint64_t)i + 1000003ULL * (uint64_t)k) & 0xffffffffULL));
+    return gen_lowbias32((uint32_t)((2 * (uint64_t)i + 1000003ULL * (uint64_t)k) & 0xffffffffULL));
 }
 
 typedef enum kind { K_ID, K_I64, K_I32, K_F64, K_STR, K_TEXT } kind;

@@ -40,23 +40,14 @@
 #include "parquant/table.h"
 #include "table/canon.h"
 
-/* ------------------------------------------------------------ values */
+#include "gen_hash.h"
 
-/* lowbias32 integer hash (the benchmark and duckdb_write.mjs use the same). */
-static uint32_t h32(uint32_t x)
-{
-    x ^= x >> 16;
-    x *= 0x7feb352dU;
-    x ^= x >> 15;
-    x *= 0x846ca68bU;
-    x ^= x >> 16;
-    return x;
-}
+/* ------------------------------------------------------------ values */
 
 /* Hash of (row, column, salt): independent streams per column and salt. */
 static uint32_t hv(int64_t row, uint32_t col, uint32_t salt)
 {
-    return h32((uint32_t)row * 2U + col * 1000003U + salt * 0x9e3779b9U);
+    return gen_lowbias32((uint32_t)row * 2U + col * 1000003U + salt * 0x9e3779b9U);
 }
 
 static uint64_t hv64(int64_t row, uint32_t col, uint32_t salt)
@@ -74,7 +65,7 @@ typedef struct cell {
 /* Generic rows of nullable columns are NULL about one time in seven. */
 static bool cell_is_null(const cell *c)
 {
-    return c->nullable && h32(((uint32_t)c->row * 2U + c->col * 1000003U) ^ 0x5bd1e995U) % 7U == 0;
+    return c->nullable && gen_lowbias32(((uint32_t)c->row * 2U + c->col * 1000003U) ^ 0x5bd1e995U) % 7U == 0;
 }
 
 static uint32_t cell_hash(const cell *c) { return hv(c->row, c->col, 0); }

@@ -19,6 +19,8 @@
 
 #include <snappy-c.h>
 
+#include "gen_hash.h"
+
 #define DECLARE_ERR \
     pq_error err_; \
     pq_error *err = &err_
@@ -33,16 +35,6 @@ static uint64_t rng(void)
     return rng_state;
 }
 
-static uint32_t lowbias32(uint32_t x)
-{
-    x ^= x >> 16;
-    x *= 0x7feb352dU;
-    x ^= x >> 15;
-    x *= 0x846ca68bU;
-    x ^= x >> 16;
-    return x;
-}
-
 /* ------------------------------------------------------------ data kinds */
 
 enum { K_I64_HASH, K_I64_SEQ, K_F64, K_TEXT, K_RANDOM, K_ZEROS, K_I32_SMALL, K_RUNS, K_COUNT };
@@ -55,7 +47,7 @@ static void fill(uint8_t *p, size_t n, int kind, uint32_t seed)
     while (i < n) {
         uint8_t v[8];
         size_t w = 8;
-        uint32_t h = lowbias32(seed + (uint32_t)(i / 8));
+        uint32_t h = gen_lowbias32(seed + (uint32_t)(i / 8));
         switch (kind) {
         case K_I64_HASH: { int64_t x = (int64_t)h - ((int64_t)1 << 31); memcpy(v, &x, 8); break; }
         case K_I64_SEQ: { int64_t x = (int64_t)(seed + i / 8); memcpy(v, &x, 8); break; }
@@ -68,7 +60,7 @@ static void fill(uint8_t *p, size_t n, int kind, uint32_t seed)
         }
         case K_RANDOM: { uint64_t x = rng(); memcpy(v, &x, 8); break; }
         case K_ZEROS: memset(v, 0, 8); break;
-        case K_I32_SMALL: { int32_t x = (int32_t)(h % 1000), y = (int32_t)(lowbias32(h) % 1000); memcpy(v, &x, 4); memcpy(v + 4, &y, 4); break; }
+        case K_I32_SMALL: { int32_t x = (int32_t)(h % 1000), y = (int32_t)(gen_lowbias32(h) % 1000); memcpy(v, &x, 4); memcpy(v + 4, &y, 4); break; }
         default: /* runs of one byte with random lengths */
             w = 1 + rng() % 8;
             memset(v, (int)(seed + i / 37) & 0xff, 8);
