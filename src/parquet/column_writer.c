@@ -305,7 +305,7 @@ static pq_status dict_wins_compressed(pq_column_writer *cw, pq_cw_scratch *s, co
 /* A first-page dictionary is an obvious win (no compression trial) when
  * the dictionary plus the indices take at most this share of the PLAIN
  * bytes, in percent: low-cardinality columns. */
-#define DICT_CLEAR_WIN_PCT 30
+#define DICT_CLEAR_WIN_PCT 40
 
 /* Decide whether the page of values v is dictionary-encoded; if so, s->idx
  * holds its indices. */
