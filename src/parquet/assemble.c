@@ -48,6 +48,7 @@ void pq_leaf_data_init(pq_leaf_data *d, pq_physical type, int32_t type_length, c
     pq_buf_init(&d->values.data, a);
     pq_buf_init(&d->values.offsets, a);
     d->values.n = 0;
+    d->def_counted = false;
 }
 
 void pq_leaf_data_reset(pq_leaf_data *d)
@@ -59,6 +60,7 @@ void pq_leaf_data_reset(pq_leaf_data *d)
     pq_buf_reset(&d->values.offsets);
     d->values.n = 0;
     d->n_levels = 0;
+    d->def_counted = false;
 }
 
 static bool is_list_kind(pq_kind k) { return k == PQ_KIND_LIST || k == PQ_KIND_MAP; }
@@ -121,7 +123,8 @@ static pq_status check_levels(const pq_leaf *l, const pq_leaf_data *d, int64_t n
         return PQ_FAIL(err, PQ_ERR_CORRUPT, "leaf '%s': expected %lld level entries, found %zu def / %zu rep bytes",
                        l->path, (long long)n, d->def.len, d->rep.len);
     int64_t present = n, rows = n;
-    if (l->max_def > 0) {
+    if (l->max_def > 0 && d->def_counted) present = d->values.n; /* the column reader counted them */
+    else if (l->max_def > 0) {
         const uint16_t *def = (const uint16_t *)(const void *)d->def.data;
         uint16_t maxd = (uint16_t)l->max_def;
         int64_t bad = count_level(def, n, maxd, maxd, &present);

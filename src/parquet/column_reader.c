@@ -62,6 +62,8 @@ typedef struct chunk_state {
     bool seen_data;          /* a data page was read */
     size_t level_bytes;      /* level prefix of the last in-place v1 page (guess for the next) */
     int64_t data_pages;      /* non-empty data pages read */
+    int32_t def_uniform;     /* the current page's def levels are all this value, or -1 */
+    int32_t rep_uniform;     /* same for its rep levels */
 } chunk_state;
 
 void pq_column_reader_init(pq_column_reader *cr, const pq_allocator *a, const pq_limits *limits, bool verify_crc)
@@ -173,16 +175,38 @@ static pq_status level_space(pq_buf *dst, int64_t n, uint16_t **out, pq_error *e
     return PQ_OK;
 }
 
+/* The value of the RLE/bit-packed hybrid stream `in` (width bw) when it
+ * opens with one RLE run of at least n entries - a page without nulls, or
+ * of flat rows - else -1.  A hint for counting, taken only after the
+ * decoder accepted the stream: its first n entries are then this value. */
+static int32_t uniform_run(pq_bytes in, int bw, int64_t n)
+{
+    uint64_t h = 0;
+    size_t i = 0;
+    for (int shift = 0;; shift += 7) {
+        if (i >= in.len || i >= 5) return -1;
+        uint8_t b = in.ptr[i++];
+        h |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) break;
+    }
+    size_t vb = ((size_t)bw + 7) / 8;
+    if ((h & 1) || (int64_t)(h >> 1) < n || in.len - i < vb) return -1;
+    uint32_t v = 0;
+    for (size_t k = 0; k < vb; k++) v |= (uint32_t)in.ptr[i + k] << (8 * k);
+    return v <= UINT16_MAX ? (int32_t)v : -1;
+}
+
 /* Decode n v1 levels of width bw starting at body[*pos] with encoding enc
  * (RLE with its u32 LE byte length, or legacy BIT_PACKED), appending to dst
  * and advancing *pos past them. */
 static pq_status levels_v1(pq_bytes body, size_t *pos, pq_encoding enc, int bw, int64_t n, pq_buf *dst,
-                           const char *what, pq_error *err)
+                           int32_t *uniform, const char *what, pq_error *err)
 {
     pq_bytes in = tail(body, *pos);
     uint16_t *lv;
     size_t used = 0;
     pq_status s;
+    *uniform = -1;
     PQ_TRY(level_space(dst, n, &lv, err));
     if (enc == PQ_ENC_RLE) {
         PQ_CHECK(err, in.len >= 4, "expected a 4-byte %s level length, found %zu bytes left in the page", what,
@@ -191,6 +215,7 @@ static pq_status levels_v1(pq_bytes body, size_t *pos, pq_encoding enc, int bw, 
         PQ_CHECK(err, len <= in.len - 4, "expected %s levels of %u bytes, found %zu bytes left in the page", what,
                  (unsigned)len, in.len - 4);
         s = pq_rle_decode_u16(pq_bytes_make(in.ptr + 4, len), bw, n, lv, NULL, err);
+        if (s == PQ_OK) *uniform = uniform_run(pq_bytes_make(in.ptr + 4, len), bw, n);
         used = 4 + (size_t)len;
     } else if (enc == PQ_ENC_BIT_PACKED) {
         s = pq_bitpacked_levels_decode(in, bw, n, lv, &used, err);
@@ -205,12 +230,15 @@ static pq_status levels_v1(pq_bytes body, size_t *pos, pq_encoding enc, int bw, 
     return PQ_OK;
 }
 
-/* Decode n v2 levels (RLE, no length prefix) from exactly `in`, appending to dst. */
-static pq_status levels_v2(pq_bytes in, int bw, int64_t n, pq_buf *dst, pq_error *err)
+/* Decode n v2 levels (RLE, no length prefix) from exactly `in`, appending
+ * to dst; *uniform as for levels_v1. */
+static pq_status levels_v2(pq_bytes in, int bw, int64_t n, pq_buf *dst, int32_t *uniform, pq_error *err)
 {
     uint16_t *lv;
+    *uniform = -1;
     PQ_TRY(level_space(dst, n, &lv, err));
     PQ_TRY(drop_rel_offset(pq_rle_decode_u16(in, bw, n, lv, NULL, err), err));
+    *uniform = uniform_run(in, bw, n);
     dst->len += (size_t)n * sizeof(uint16_t);
     return PQ_OK;
 }
@@ -228,6 +256,14 @@ static int64_t count_levels(const uint16_t *lv, int64_t n, uint16_t eq, uint16_t
     return c;
 }
 
+/* count_levels for n entries that all hold `value` (>= 0; -1: unknown,
+ * the result is then meaningless). */
+static int64_t count_uniform(int32_t value, int64_t n, int eq, int max, bool *over)
+{
+    *over = value > max;
+    return value == eq ? n : 0;
+}
+
 /* Check the n level entries the current page appended and count its
  * non-null values (*nn: entries at max_def) and records (*rows: entries
  * with rep 0).  Without levels every entry is a non-null value and a row. */
@@ -239,12 +275,14 @@ static pq_status scan_page_levels(const chunk_state *st, int64_t n, int64_t *nn,
     if (n == 0) return PQ_OK;
     if (leaf->max_def > 0) {
         const uint16_t *def = (const uint16_t *)(const void *)st->out->def.data + (st->out->def.len / 2 - (size_t)n);
-        *nn = count_levels(def, n, (uint16_t)leaf->max_def, (uint16_t)leaf->max_def, &over);
+        *nn = count_uniform(st->def_uniform, n, leaf->max_def, leaf->max_def, &over);
+        if (st->def_uniform < 0) *nn = count_levels(def, n, (uint16_t)leaf->max_def, (uint16_t)leaf->max_def, &over);
         PQ_CHECK(err, !over, "expected definition levels <= %d, found a larger one", leaf->max_def);
     }
     if (leaf->max_rep > 0) {
         const uint16_t *rep = (const uint16_t *)(const void *)st->out->rep.data + (st->out->rep.len / 2 - (size_t)n);
-        *rows = count_levels(rep, n, 0, (uint16_t)leaf->max_rep, &over);
+        *rows = count_uniform(st->rep_uniform, n, 0, leaf->max_rep, &over);
+        if (st->rep_uniform < 0) *rows = count_levels(rep, n, 0, (uint16_t)leaf->max_rep, &over);
         PQ_CHECK(err, !over, "expected repetition levels <= %d, found a larger one", leaf->max_rep);
     }
     return PQ_OK;
@@ -378,7 +416,7 @@ static pq_status inflate_in_place(chunk_state *st, pq_encoding enc, pq_encoding 
     pq_status s = drop_rel_offset(pq_codec_decompress(cr->codec, st->meta->codec, stored, body, (size_t)ulen, err), err);
     pq_bytes page = pq_bytes_make(body, (size_t)ulen);
     if (s == PQ_OK)
-        s = levels_v1(page, &pos, def_enc, st->def_bw, n, &st->out->def, "definition", err);
+        s = levels_v1(page, &pos, def_enc, st->def_bw, n, &st->out->def, &st->def_uniform, "definition", err);
     if (s == PQ_OK) s = scan_page_levels(st, n, &nn, &rows, err);
     size_t vbytes = (size_t)ulen - pos;
     if (s == PQ_OK && vbytes == (size_t)nn * (size_t)v->width) {
@@ -423,9 +461,11 @@ static pq_status read_data_page_v1(chunk_state *st, const pq_page_header *h, pq_
     size_t pos = 0;
     PQ_TRY(page_body(st, stored, h->uncompressed_page_size, &body, err));
     if (st->leaf->max_rep > 0)
-        PQ_TRY(levels_v1(body, &pos, d->repetition_level_encoding, st->rep_bw, n, &st->out->rep, "repetition", err));
+        PQ_TRY(levels_v1(body, &pos, d->repetition_level_encoding, st->rep_bw, n, &st->out->rep, &st->rep_uniform,
+                         "repetition", err));
     if (st->leaf->max_def > 0)
-        PQ_TRY(levels_v1(body, &pos, d->definition_level_encoding, st->def_bw, n, &st->out->def, "definition", err));
+        PQ_TRY(levels_v1(body, &pos, d->definition_level_encoding, st->def_bw, n, &st->out->def, &st->def_uniform,
+                         "definition", err));
     PQ_TRY(scan_page_levels(st, n, &nn, &rows, err));
     PQ_TRY(page_values(st, d->encoding, tail(body, pos), nn, err));
     page_done(st, n);
@@ -458,9 +498,10 @@ static pq_status read_data_page_v2(chunk_state *st, const pq_page_header *h, pq_
              (long long)rl, (long long)dl, stored.len, (int)h->uncompressed_page_size);
     if (n == 0) return PQ_OK; /* an empty page: nothing to decode */
     if (st->leaf->max_rep > 0)
-        PQ_TRY(levels_v2(pq_bytes_make(stored.ptr, (size_t)rl), st->rep_bw, n, &st->out->rep, err));
+        PQ_TRY(levels_v2(pq_bytes_make(stored.ptr, (size_t)rl), st->rep_bw, n, &st->out->rep, &st->rep_uniform, err));
     if (st->leaf->max_def > 0)
-        PQ_TRY(levels_v2(pq_bytes_make(stored.ptr + rl, (size_t)dl), st->def_bw, n, &st->out->def, err));
+        PQ_TRY(levels_v2(pq_bytes_make(stored.ptr + rl, (size_t)dl), st->def_bw, n, &st->out->def, &st->def_uniform,
+                         err));
     PQ_TRY(scan_page_levels(st, n, &nn, &rows, err));
     PQ_TRY(check_v2_counts(st, v, nn, rows, err));
     pq_bytes values = tail(stored, (size_t)(rl + dl));
@@ -691,8 +732,11 @@ pq_status pq_column_reader_read(pq_column_reader *cr, const pq_source *src, cons
                                 pq_leaf_data *out, pq_error *err)
 {
     chunk_state st;
+    bool fresh = out->n_levels == 0;
     chunk_start(&st, cr, ref, out);
-    return locate(&st, read_chunk(&st, src, err), err);
+    pq_status s = locate(&st, read_chunk(&st, src, err), err);
+    out->def_counted = s == PQ_OK && fresh; /* every page went through scan_page_levels */
+    return s;
 }
 
 /* ------------------------------------------------------ selected rows */
@@ -888,6 +932,9 @@ pq_status pq_column_reader_read_rows(pq_column_reader *cr, const pq_source *src,
                                      pq_buf *spans, pq_page_counts *counts, pq_error *err)
 {
     chunk_state st;
+    bool fresh = out->n_levels == 0;
     chunk_start(&st, cr, ref, out);
-    return locate(&st, read_rows(&st, src, oi, want, spans, counts, err), err);
+    pq_status s = locate(&st, read_rows(&st, src, oi, want, spans, counts, err), err);
+    out->def_counted = s == PQ_OK && fresh; /* every page read went through scan_page_levels */
+    return s;
 }

@@ -142,6 +142,7 @@ static void clear_terms(pq_filter_rg *g)
     for (int64_t i = 0; i < g->f->n_terms; i++) {
         pq_leaf_data *d = &g->tdata[i];
         d->n_levels = 0;
+        d->def_counted = false;
         d->def.len = d->rep.len = 0;
         d->values.data.len = d->values.offsets.len = 0;
         d->values.n = 0;

@@ -297,6 +297,7 @@ pq_status pq_leaf_data_keep_rows(const pq_leaf *leaf, pq_leaf_data *d, const pq_
     c.off = d->values.type == PQ_PHYS_BYTE_ARRAY && d->values.n > 0 ? (int64_t *)(void *)d->values.offsets.data : NULL;
     PQ_TRY(leaf->max_rep > 0 ? cut_repeated(&c, spans, n_spans, sel, err) : cut_flat(&c, spans, n_spans, sel, err));
     d->n_levels = c.oe;
+    d->def_counted = false; /* the assembler checks the cut levels again */
     if (c.def) d->def.len = (size_t)c.oe * 2;
     if (c.rep) d->rep.len = (size_t)c.oe * 2;
     d->values.n = c.ov;

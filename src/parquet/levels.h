@@ -50,6 +50,9 @@ typedef struct pq_leaf_data {
     pq_buf def;               /* uint16 entries; empty when max_def == 0 */
     pq_buf rep;               /* uint16 entries; empty when max_rep == 0 */
     pq_values values;         /* dense non-null values, physical form */
+    bool def_counted;         /* set by the column reader: every def level was checked <= max_def
+                                 and values.n is the number at max_def, so the assembler need
+                                 not count them again; whoever edits the levels clears it */
 } pq_leaf_data;
 
 void pq_leaf_data_init(pq_leaf_data *d, pq_physical type, int32_t type_length, const pq_allocator *a);

@@ -715,6 +715,7 @@ static void clear_leaves(pq_reader *r, rg_slot *sl)
     for (int64_t k = 0; sl->leaves && k < r->n_leaves; k++) {
         pq_leaf_data *d = &sl->leaves[k];
         d->n_levels = 0;
+        d->def_counted = false;
         clear_buf(&d->def);
         clear_buf(&d->rep);
         clear_buf(&d->values.data);

@@ -500,6 +500,30 @@ TEST(synth_optional)
     for (int i = 0; i < 5 && rows == 5; i++) CHECK_EQ_I64(v[i], want[i]);
     synth_reset(&s);
 
+    /* Levels that are one RLE run (counted without a scan): all present
+     * with a run longer than the page (8 for 5: the decoder takes 5), all
+     * null, and all present over too few values. */
+    static const struct { uint8_t count, value; int n_vals; pq_status want; } runs[] = {
+        {8, 1, 5, PQ_OK}, {5, 1, 5, PQ_OK}, {5, 0, 0, PQ_OK}, {5, 1, 3, PQ_ERR_CORRUPT},
+    };
+    int32_t five[] = {1, 2, 3, 4, 5};
+    for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
+        pq_buf rb, pv = plain_i32(five, runs[k].n_vals);
+        pq_buf_init(&rb, NULL);
+        const uint8_t lv[] = {2, 0, 0, 0, (uint8_t)(runs[k].count << 1), runs[k].value};
+        CHECK_OK(pq_buf_append(&rb, lv, sizeof lv, NULL), NULL);
+        CHECK_OK(pq_buf_append(&rb, pv.data, pv.len, NULL), NULL);
+        synth_init(&s, true, PQ_CODEC_UNCOMPRESSED);
+        synth_page(&s, v1_header(5, PQ_ENC_PLAIN), &rb, -1, 1);
+        synth_finish(&s, &sm);
+        pq_status st = synth_read(&s, &o, v, 8, &rows, &err);
+        CHECK_STATUS(st, runs[k].want);
+        for (int i = 0; st == PQ_OK && i < 5; i++) CHECK_EQ_I64(v[i], runs[k].value ? five[i] : INT32_MIN);
+        synth_reset(&s);
+        pq_buf_reset(&rb);
+        pq_buf_reset(&pv);
+    }
+
     /* Legacy BIT_PACKED levels: MSB first, no length prefix (1 0 1 1 0 -> 0xb0). */
     pq_buf bp;
     pq_buf_init(&bp, NULL);
