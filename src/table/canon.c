@@ -78,6 +78,49 @@ static void js_number_text(double v, char *out)
     *o = 0;
 }
 
+/* Python's float.__repr__ of finite non-zero v (Objects/floatobject.c,
+ * 'r' mode with Py_DTSF_ADD_DOT_0): value = 0.d1d2.. x 10^n; fixed
+ * notation when -4 < n <= 16, else d1[.d2..]e[+-]XX with at least two
+ * exponent digits. */
+static void python_float_text(double v, char *out)
+{
+    char digits[24];
+    int k;
+    char *o = out;
+    if (v < 0) { *o++ = '-'; v = -v; }
+    int n = shortest_digits(v, digits, &k) + 1;
+    if (-4 < n && n <= 16) {
+        if (n <= 0) {
+            *o++ = '0'; *o++ = '.';
+            for (int i = 0; i < -n; i++) *o++ = '0';
+            memcpy(o, digits, (size_t)k); o += k;
+        } else if (k <= n) {
+            memcpy(o, digits, (size_t)k); o += k;
+            for (int i = k; i < n; i++) *o++ = '0';
+            *o++ = '.'; *o++ = '0';
+        } else {
+            memcpy(o, digits, (size_t)n); o += n;
+            *o++ = '.';
+            memcpy(o, digits + n, (size_t)(k - n)); o += k - n;
+        }
+    } else {
+        *o++ = digits[0];
+        if (k > 1) { *o++ = '.'; memcpy(o, digits + 1, (size_t)(k - 1)); o += k - 1; }
+        o += sprintf(o, "e%c%02d", n - 1 >= 0 ? '+' : '-', abs(n - 1));
+    }
+    *o = 0;
+}
+
+pq_status pq_canon_python_double(double v, pq_buf *out, pq_error *err)
+{
+    char buf[40];
+    if (isnan(v)) return put_str(out, "NaN", err);
+    if (isinf(v)) return put_str(out, v > 0 ? "Infinity" : "-Infinity", err);
+    if (v == 0) return put_str(out, signbit(v) ? "-0.0" : "0.0", err);
+    python_float_text(v, buf);
+    return put_str(out, buf, err);
+}
+
 pq_status pq_canon_double(double v, pq_buf *out, pq_error *err)
 {
     char buf[40];

@@ -29,6 +29,12 @@ PQ_NODISCARD pq_status pq_canon_json_string(const char *s, size_t n, pq_buf *out
 /** Append the canonical text of a double (JS Number.toString; "NaN",
  *  "Infinity", "-Infinity" quoted; -0). */
 PQ_NODISCARD pq_status pq_canon_double(double v, pq_buf *out, pq_error *err);
+/** Append a double as Python's json.dumps writes it (float.__repr__:
+ *  shortest round-trip digits, fixed notation for decimal exponents -4..15
+ *  with ".0" on integral values, else "1e-05" / "1.5e+16"; bare NaN,
+ *  Infinity, -Infinity; -0.0).  For exporting JSON that NECROZMA-style
+ *  Python tools wrote, byte for byte (docs/migrate.md). */
+PQ_NODISCARD pq_status pq_canon_python_double(double v, pq_buf *out, pq_error *err);
 /** Append "YYYY-MM-DD" (quoted) for days since 1970-01-01. */
 PQ_NODISCARD pq_status pq_canon_date(int64_t days, pq_buf *out, pq_error *err);
 /** Append "YYYY-MM-DD HH:MM:SS[.f]" (quoted) of `v` units since the epoch. */

@@ -38,6 +38,58 @@ TEST(doubles_match_javascript)
     CHECK_EQ_STR(text_of_double(-INFINITY, buf), "\"-Infinity\"");
 }
 
+/* Python's json.dumps text of a double, bit pattern -> text (expected
+ * strings printed by CPython 3.11's json.dumps). */
+TEST(doubles_match_python)
+{
+    static const struct { uint64_t bits; const char *py; } cases[] = {
+        {0x0000000000000000u, "0.0"}, {0x8000000000000000u, "-0.0"}, {0x3ff0000000000000u, "1.0"},
+        {0xbff0000000000000u, "-1.0"}, {0x3fb999999999999au, "0.1"}, {0x3fe0000000000000u, "0.5"},
+        {0x430c6bf526340000u, "1000000000000000.0"}, {0x4341c37937e08000u, "1e+16"},
+        {0x434aa535d3d0c000u, "1.5e+16"}, {0x437b69b4ba630f35u, "1.2345678901234568e+17"},
+        {0x3f1a36e2eb1c432du, "0.0001"}, {0x3ee4f8b588e368f1u, "1e-05"}, {0x3eef75104d551d69u, "1.5e-05"},
+        {0x3f14f8b588e368f1u, "8e-05"}, {0x3e7ad7f29abcaf48u, "1e-07"}, {0x0000000000000001u, "5e-324"},
+        {0x7fefffffffffffffu, "1.7976931348623157e+308"}, {0x0010000000000000u, "2.2250738585072014e-308"},
+        {0x3fd5555555555555u, "0.3333333333333333"}, {0x3fe5555555555555u, "0.6666666666666666"},
+        {0x4059000000000000u, "100.0"}, {0x40934a456d5cfaadu, "1234.5678"},
+        {0x4340000000000000u, "9007199254740992.0"}, {0x3f7a3189e5c76a16u, "0.006394899999998779"},
+        {0x401af35a890fc08au, "6.737650052629883"}, {0x4480f0cf064dd592u, "1e+22"},
+        {0x444b1ae4d6e2ef50u, "1e+21"}, {0x3c36b082c2148b8eu, "1.23e-18"}, {0x3ff0e8d10f51ac9bu, "1.05684"},
+        {0x3fd3333333333334u, "0.30000000000000004"}, {0x3f06ce789e774eecu, "4.35e-05"},
+        {0x7ff8000000000000u, "NaN"}, {0x7ff0000000000000u, "Infinity"}, {0xfff0000000000000u, "-Infinity"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        double v;
+        memcpy(&v, &cases[i].bits, 8);
+        pq_buf b;
+        pq_buf_init(&b, NULL);
+        pq_error err;
+        CHECK_OK(pq_canon_python_double(v, &b, &err), &err);
+        CHECK(b.len == strlen(cases[i].py) && memcmp(b.data, cases[i].py, b.len) == 0);
+        if (b.len != strlen(cases[i].py) || memcmp(b.data, cases[i].py, b.len) != 0)
+            fprintf(stderr, "  %s: got %.*s\n", cases[i].py, (int)b.len, b.data ? (const char *)b.data : "");
+        pq_buf_reset(&b);
+    }
+    /* Any finite double: the text reads back as the same bits. */
+    uint64_t x = 0x9E3779B97F4A7C15u;
+    for (int i = 0; i < 20000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        double v;
+        memcpy(&v, &x, 8);
+        if (!isfinite(v)) continue;
+        pq_buf b;
+        pq_buf_init(&b, NULL);
+        pq_error err;
+        CHECK_OK(pq_canon_python_double(v, &b, &err), &err);
+        CHECK_OK(pq_buf_push(&b, 0, &err), &err);
+        double back = strtod((const char *)b.data, NULL);
+        CHECK(memcmp(&back, &v, 8) == 0);
+        pq_buf_reset(&b);
+    }
+}
+
 TEST(dates_and_timestamps)
 {
     static const struct { int64_t v; int kind; pq_time_unit u; const char *want; } cases[] = {
@@ -212,6 +264,7 @@ TEST(struct_rows)
 int main(void)
 {
     RUN(doubles_match_javascript);
+    RUN(doubles_match_python);
     RUN(dates_and_timestamps);
     RUN(json_strings);
     RUN(decimal_rows);
