@@ -279,6 +279,69 @@ pq_status pq_canon_json_string(const char *s, size_t n, pq_buf *out, pq_error *e
     return pq_buf_push(out, '"', err);
 }
 
+/* Decode the UTF-8 sequence at s[*i] (n bytes in all) into *cp, advancing
+ * *i; false for an invalid, overlong or surrogate sequence. */
+static bool utf8_next(const unsigned char *s, size_t n, size_t *i, uint32_t *cp)
+{
+    unsigned char c = s[*i];
+    int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (len == 0 || (size_t)len > n - *i) return false;
+    uint32_t v = len == 1 ? c : c & (0x7f >> len);
+    for (int k = 1; k < len; k++) {
+        if ((s[*i + k] & 0xc0) != 0x80) return false;
+        v = v << 6 | (s[*i + k] & 0x3f);
+    }
+    static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
+    if (v < min[len] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) return false;
+    *i += (size_t)len;
+    *cp = v;
+    return true;
+}
+
+pq_status pq_canon_python_string(const char *s, size_t n, pq_buf *out, pq_error *err)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *u = (const unsigned char *)s;
+    PQ_TRY(pq_buf_reserve(out, n + 2, err));
+    PQ_TRY(pq_buf_push(out, '"', err));
+    for (size_t i = 0; i < n;) {
+        size_t at = i;
+        uint32_t cp;
+        if (!utf8_next(u, n, &i, &cp))
+            return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected UTF-8 text, found byte 0x%02x at offset %zu", u[at], at);
+        char esc[12];
+        size_t k = 2;
+        esc[0] = '\\';
+        if (cp >= 0x20 && cp < 0x7f && cp != '"' && cp != '\\') {
+            esc[0] = (char)cp;
+            k = 1;
+        } else if (cp == '"' || cp == '\\') esc[1] = (char)cp;
+        else if (cp == '\b') esc[1] = 'b';
+        else if (cp == '\f') esc[1] = 'f';
+        else if (cp == '\n') esc[1] = 'n';
+        else if (cp == '\r') esc[1] = 'r';
+        else if (cp == '\t') esc[1] = 't';
+        else {
+            /* \uXXXX, as a surrogate pair above the BMP */
+            uint32_t units[2] = {cp, 0};
+            int nu = 1;
+            if (cp > 0xffff) {
+                units[0] = 0xd800 + ((cp - 0x10000) >> 10);
+                units[1] = 0xdc00 + ((cp - 0x10000) & 0x3ff);
+                nu = 2;
+            }
+            k = 0;
+            for (int j = 0; j < nu; j++) {
+                esc[k++] = '\\';
+                esc[k++] = 'u';
+                for (int sh = 12; sh >= 0; sh -= 4) esc[k++] = hex[(units[j] >> sh) & 15];
+            }
+        }
+        TRY_APPEND(out, esc, k);
+    }
+    return pq_buf_push(out, '"', err);
+}
+
 static pq_status hex_object(const uint8_t *p, size_t n, pq_buf *out, pq_error *err)
 {
     static const char hex[] = "0123456789abcdef";

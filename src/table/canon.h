@@ -29,6 +29,11 @@ PQ_NODISCARD pq_status pq_canon_json_string(const char *s, size_t n, pq_buf *out
 /** Append the canonical text of a double (JS Number.toString; "NaN",
  *  "Infinity", "-Infinity" quoted; -0). */
 PQ_NODISCARD pq_status pq_canon_double(double v, pq_buf *out, pq_error *err);
+/** Append `s` (n bytes of UTF-8) as Python's json.dumps writes a string
+ *  (ensure_ascii: every byte outside space..'~' escaped, \\uXXXX in
+ *  lowercase hex, UTF-16 surrogate pairs above U+FFFF).
+ *  @return PQ_ERR_INVALID_ARG when s is not valid UTF-8. */
+PQ_NODISCARD pq_status pq_canon_python_string(const char *s, size_t n, pq_buf *out, pq_error *err);
 /** Append a double as Python's json.dumps writes it (float.__repr__:
  *  shortest round-trip digits, fixed notation for decimal exponents -4..15
  *  with ".0" on integral values, else "1e-05" / "1.5e+16"; bare NaN,
