@@ -34,6 +34,7 @@
 #define PARQUANT_IO_CSV_H
 
 #include "core/core.h"
+#include "core/utf8.h"
 #include "io/source.h"
 
 /* ------------------------------------------------------------ pq_textin */
@@ -73,11 +74,6 @@ static inline int64_t pq_textin_offset(const pq_textin *in, const uint8_t *p)
     return in->base + (int64_t)(p - in->buf);
 }
 
-/** Length (1..4) of the valid UTF-8 sequence at p (p[0] >= 0x80), 0 when it
- *  is invalid, -1 when it is cut short by `end` (more input may complete it). */
-int pq_utf8_seq(const uint8_t *p, const uint8_t *end);
-/** True when [p, p+n) is valid UTF-8. */
-bool pq_utf8_valid(const uint8_t *p, size_t n);
 
 /* ----------------------------------------------------------- CSV reader */
 

@@ -14,6 +14,8 @@
  */
 #include "table/canon.h"
 
+#include "core/utf8.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -279,20 +281,14 @@ pq_status pq_canon_json_string(const char *s, size_t n, pq_buf *out, pq_error *e
     return pq_buf_push(out, '"', err);
 }
 
-/* Decode the UTF-8 sequence at s[*i] (n bytes in all) into *cp, advancing
- * *i; false for an invalid, overlong or surrogate sequence. */
+/* Decode the valid UTF-8 sequence at s[*i] (n bytes in all) into *cp,
+ * advancing *i; false when it is invalid or cut short. */
 static bool utf8_next(const unsigned char *s, size_t n, size_t *i, uint32_t *cp)
 {
-    unsigned char c = s[*i];
-    int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (len == 0 || (size_t)len > n - *i) return false;
-    uint32_t v = len == 1 ? c : c & (0x7f >> len);
-    for (int k = 1; k < len; k++) {
-        if ((s[*i + k] & 0xc0) != 0x80) return false;
-        v = v << 6 | (s[*i + k] & 0x3f);
-    }
-    static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
-    if (v < min[len] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) return false;
+    int len = pq_utf8_seq(s + *i, s + n);
+    if (len <= 0) return false;
+    uint32_t v = len == 1 ? s[*i] : s[*i] & (0x7fu >> len);
+    for (int k = 1; k < len; k++) v = v << 6 | (s[*i + k] & 0x3fu);
     *i += (size_t)len;
     *cp = v;
     return true;
