@@ -38,7 +38,7 @@ cut -c 1-400 "$OUT/trades.first.jsonl"
 step "cross-check: DuckDB reads both files and sees exactly parquant's rows"
 for f in sensex trades; do
     $PQ cat "$OUT/$f.parquet" > "$OUT/$f.parquant.jsonl"
-    node tests/interop/duckdb_dump.mjs "$OUT/$f.parquet" > "$OUT/$f.duckdb.jsonl"
+    node tests/interop/engine_dump.mjs "$OUT/$f.parquet" --engine duckdb > "$OUT/$f.duckdb.jsonl"
     if cmp -s "$OUT/$f.parquant.jsonl" "$OUT/$f.duckdb.jsonl"; then
         echo "$f.parquet: $(wc -l < "$OUT/$f.duckdb.jsonl") rows, identical in parquant and DuckDB"
     else

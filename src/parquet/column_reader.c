@@ -256,8 +256,7 @@ static int64_t count_levels(const uint16_t *lv, int64_t n, uint16_t eq, uint16_t
     return c;
 }
 
-/* count_levels for n entries that all hold `value` (>= 0; -1: unknown,
- * the result is then meaningless). */
+/* count_levels for n entries that all hold `value` (>= 0). */
 static int64_t count_uniform(int32_t value, int64_t n, int eq, int max, bool *over)
 {
     *over = value > max;
@@ -275,14 +274,14 @@ static pq_status scan_page_levels(const chunk_state *st, int64_t n, int64_t *nn,
     if (n == 0) return PQ_OK;
     if (leaf->max_def > 0) {
         const uint16_t *def = (const uint16_t *)(const void *)st->out->def.data + (st->out->def.len / 2 - (size_t)n);
-        *nn = count_uniform(st->def_uniform, n, leaf->max_def, leaf->max_def, &over);
-        if (st->def_uniform < 0) *nn = count_levels(def, n, (uint16_t)leaf->max_def, (uint16_t)leaf->max_def, &over);
+        *nn = st->def_uniform >= 0 ? count_uniform(st->def_uniform, n, leaf->max_def, leaf->max_def, &over)
+                                   : count_levels(def, n, (uint16_t)leaf->max_def, (uint16_t)leaf->max_def, &over);
         PQ_CHECK(err, !over, "expected definition levels <= %d, found a larger one", leaf->max_def);
     }
     if (leaf->max_rep > 0) {
         const uint16_t *rep = (const uint16_t *)(const void *)st->out->rep.data + (st->out->rep.len / 2 - (size_t)n);
-        *rows = count_uniform(st->rep_uniform, n, 0, leaf->max_rep, &over);
-        if (st->rep_uniform < 0) *rows = count_levels(rep, n, 0, (uint16_t)leaf->max_rep, &over);
+        *rows = st->rep_uniform >= 0 ? count_uniform(st->rep_uniform, n, 0, leaf->max_rep, &over)
+                                     : count_levels(rep, n, 0, (uint16_t)leaf->max_rep, &over);
         PQ_CHECK(err, !over, "expected repetition levels <= %d, found a larger one", leaf->max_rep);
     }
     return PQ_OK;

@@ -49,6 +49,7 @@
 #include "core/core.h"
 #include "harness.h"
 #include "parquet/metadata.h"
+#include "../../fuzz/fuzz_common.h" /* fuzz_clean_status: the statuses bad input may produce */
 
 #ifndef PQ_SHARED_DIR
 #define PQ_SHARED_DIR "/work/shared"
@@ -154,22 +155,6 @@ typedef struct outcome {
     pq_status worst; /* the first out-of-class status seen */
 } outcome;
 
-static bool clean_status(pq_status s)
-{
-    switch (s) {
-    case PQ_OK:
-    case PQ_ERR_CORRUPT:
-    case PQ_ERR_EOF:
-    case PQ_ERR_CHECKSUM:
-    case PQ_ERR_UNSUPPORTED:
-    case PQ_ERR_LIMIT:
-    case PQ_ERR_TYPE:
-        return true;
-    default:
-        return false;
-    }
-}
-
 /* Record the status of one call into `o`. */
 static void note(outcome *o, pq_status s, const pq_error *err, const char *name)
 {
@@ -178,7 +163,7 @@ static void note(outcome *o, pq_status s, const pq_error *err, const char *name)
         o->status = s;
         o->err = *err;
     }
-    if (!clean_status(s)) {
+    if (!fuzz_clean_status(s)) {
         if (!o->bad_status) {
             o->worst = s;
             o->err = *err;
@@ -720,7 +705,7 @@ static void mutate_file(const char *rel)
     meter m;
     meter_init(&m, alloc_cap(len));
     outcome o = read_all(data, len, rel, false, &m);
-    CHECK(clean_status(o.status));
+    CHECK(fuzz_clean_status(o.status));
     if (m.largest > alloc_cap(len) / 4 || m.refused || m.verbose)
         fprintf(stderr, "  %s: original's largest allocation %zu, cap %zu\n", rel, m.largest, alloc_cap(len));
     CHECK(m.refused == 0);
