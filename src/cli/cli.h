@@ -23,6 +23,8 @@ int cli_inspect(int argc, char **argv);
 int cli_cat(int argc, char **argv);
 int cli_convert(int argc, char **argv);
 int cli_validate(int argc, char **argv);
+int cli_migrate(int argc, char **argv);
+int cli_export(int argc, char **argv);
 
 /** Print "parquant: <file: place: problem>" to stderr; returns CLI_FAIL. */
 int cli_report(const pq_error *err);
@@ -41,6 +43,7 @@ typedef struct cli_progress {
 } cli_progress;
 
 void cli_progress_init(cli_progress *p, const char *label);
+/** rows < 0: no row count shown. */
 void cli_progress_update(cli_progress *p, const char *phase, int64_t done, int64_t total, int64_t rows);
 void cli_progress_finish(cli_progress *p);
 

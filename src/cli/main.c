@@ -19,6 +19,8 @@ static const char USAGE[] =
     "                                        print rows (jsonl = canonical rows, canon v1)\n"
     "  convert IN OUT.parquet [options]      CSV or JSON (lines or array) to Parquet\n"
     "  validate FILE...                      read everything, verify checksums and structure\n"
+    "  migrate [options]                     NECROZMA results JSON -> Parquet, lossless, verified\n"
+    "  export PATH [--output F]              print the original JSON of a migrated file\n"
     "\n"
     "  parquant <command> --help             options of one command\n"
     "  parquant --version\n";
@@ -82,6 +84,8 @@ static int dispatch(int argc, char **argv)
     if (!strcmp(cmd, "cat")) return cli_cat(argc - 1, argv + 1);
     if (!strcmp(cmd, "convert")) return cli_convert(argc - 1, argv + 1);
     if (!strcmp(cmd, "validate")) return cli_validate(argc - 1, argv + 1);
+    if (!strcmp(cmd, "migrate")) return cli_migrate(argc - 1, argv + 1);
+    if (!strcmp(cmd, "export")) return cli_export(argc - 1, argv + 1);
     fprintf(stderr, "parquant: unknown command '%s'\n\n%s", cmd, USAGE);
     return CLI_USAGE;
 }

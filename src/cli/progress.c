@@ -49,8 +49,8 @@ void cli_progress_update(cli_progress *p, const char *phase, int64_t done, int64
         snprintf(eta, sizeof eta, "%ld:%02ld", s / 60, s % 60);
     }
     int pct = total > 0 ? (int)(100.0 * (double)done / (double)total) : 100;
-    fprintf(stderr, "\r\033[K%s %s: %s / %s (%d%%)  %s/s  ETA %s  %lld rows", p->label, phase, d, tot, pct, r, eta,
-            (long long)rows);
+    fprintf(stderr, "\r\033[K%s %s: %s / %s (%d%%)  %s/s  ETA %s", p->label, phase, d, tot, pct, r, eta);
+    if (rows >= 0) fprintf(stderr, "  %lld rows", (long long)rows);
     fflush(stderr);
 }
 
