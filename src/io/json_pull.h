@@ -20,16 +20,19 @@
  *   - pq_jpull_value: the whole next value as a small DOM (pq_json_node, the
  *     flat layout of io/json.h), valid until the next call of any function.
  *     For record-sized values (a candle, a trade, a result).
- * and pq_jpull_skip / pq_jpull_capture to pass over or copy out a value.
+ * and pq_jpull_skip to pass over a value.
  *
  * Memory: the block buffer (grows only to hold one token, e.g. a long
  * string), the container stack, and for pq_jpull_value the DOM of that
  * value.  Limits: max_depth, max_token_bytes, max_value_bytes (DOM text).
+ * A limit is judged by how far the scan got (a refill, a token's end, or
+ * the byte an error names), so the outcome never depends on block_size.
  *
  * Errors: PQ_ERR_PARSE with a message "expected X, found Y at byte OFFSET
  * (line L, column C)" and err->where.offset/line set; invalid UTF-8, bad
- * escapes, duplicate keys ("duplicate key \"k\" at byte N"), truncation
- * ("unexpected end of input at byte N: K containers still open") are all
+ * escapes, duplicate keys ("duplicate key \"k\" at byte N (line L, column
+ * C)"), truncation ("unexpected end of input at byte N (line L, column C):
+ * expected X; K containers still open"), data after the top-level value are all
  * PQ_ERR_PARSE; limits PQ_ERR_LIMIT; source failures PQ_ERR_IO.  After a
  * failure every call returns the same status again.
  */
@@ -49,7 +52,7 @@ typedef enum pq_jtok_type {
     PQ_JTOK_KEY,          /* str/len: the unescaped key */
     PQ_JTOK_STRING,       /* str/len: unescaped UTF-8 (may hold NUL) */
     PQ_JTOK_INT,          /* integer that fits int64: i exact; str/len its text */
-    PQ_JTOK_BIGINT,       /* integer beyond int64: str/len its text */
+    PQ_JTOK_BIGINT,       /* integer beyond int64: str/len its text (d: strtod of it) */
     PQ_JTOK_DOUBLE,       /* fraction/exponent or NaN/Infinity/-Infinity: d (correctly
                              rounded, strtod), str/len the text as written */
     PQ_JTOK_NULL,
@@ -64,14 +67,17 @@ typedef struct pq_jtok {
     int64_t i;            /* INT */
     double d;             /* DOUBLE (also set for INT: (double)i) */
     int64_t offset;       /* source byte offset of the token's first byte */
-    int32_t depth;        /* containers open before this token (BEGIN: before it opens) */
+    int32_t depth;        /* containers enclosing the token: a BEGIN and its END have the
+                             depth of the container itself, its members one more */
 } pq_jtok;
 
 typedef struct pq_jpull_options {
     size_t block_size;        /* bytes per read, 0 = 1 MiB */
-    size_t max_token_bytes;   /* longest string/number, default 256 MiB */
-    size_t max_value_bytes;   /* pq_jpull_value/capture: source bytes of one value, default 256 MiB */
-    int max_depth;            /* default 512 */
+    size_t max_token_bytes;   /* longest string/number/key in source bytes (quotes included),
+                                 default 256 MiB, 0 = default, at most UINT32_MAX */
+    size_t max_value_bytes;   /* pq_jpull_value: source bytes of one value, default 256 MiB,
+                                 0 = default, at most UINT32_MAX */
+    int max_depth;            /* default 512, >= 1 (no recursion: only memory grows) */
     bool allow_nonfinite;     /* accept NaN, Infinity, -Infinity (default true) */
     bool reject_duplicate_keys; /* default true */
 } pq_jpull_options;
@@ -99,10 +105,19 @@ PQ_NODISCARD pq_status pq_jpull_peek(pq_jpull *p, pq_jtok_type *type, pq_error *
  *  layout as io/json.h (containers followed by their children, `next`
  *  index past the subtree, object children alternate key/value; numbers
  *  keep their text in str/len, PQ_JSON_INT also `i`; NaN/Infinity are
- *  PQ_JSON_DOUBLE with their text).  Valid until the next call on `p`.
+ *  PQ_JSON_DOUBLE with their text; a PQ_JSON_DOUBLE node's `i` holds the
+ *  bits of its correctly rounded value: use pq_jpull_node_double).  Valid until the next call on `p`.
  *  @return PQ_ERR_STATE at a wrong place, parse errors as pq_jpull_next. */
 PQ_NODISCARD pq_status pq_jpull_value(pq_jpull *p, const pq_json_node **nodes, uint32_t *n_nodes,
                                       pq_error *err);
+
+/** The value of a PQ_JSON_DOUBLE node made by pq_jpull_value. */
+static inline double pq_jpull_node_double(const pq_json_node *n)
+{
+    double d;
+    memcpy(&d, &n->i, sizeof d);
+    return d;
+}
 
 /** Pass over the next value (same places as pq_jpull_value), checking it. */
 PQ_NODISCARD pq_status pq_jpull_skip(pq_jpull *p, pq_error *err);

@@ -225,18 +225,6 @@ pq_status pq_jemit_null(pq_jemit *e, pq_error *err)
     return scalar(e, &t, err);
 }
 
-/* The double value of a DOM number's text (NaN/Infinity included). */
-static pq_status node_double(const pq_json_node *n, double *out, pq_error *err)
-{
-    char small[64];
-    if (n->len >= sizeof small)
-        return PQ_FAIL(err, PQ_ERR_LIMIT, "json emitter: number text of %u bytes", (unsigned)n->len);
-    memcpy(small, n->str, n->len);
-    small[n->len] = 0;
-    *out = strtod(small, NULL);
-    return PQ_OK;
-}
-
 pq_status pq_jemit_node(pq_jemit *e, const pq_json_node *nodes, uint32_t i, pq_error *err)
 {
     const pq_json_node *n = &nodes[i];
@@ -246,11 +234,7 @@ pq_status pq_jemit_node(pq_jemit *e, const pq_json_node *nodes, uint32_t i, pq_e
     case PQ_JSON_TRUE: return pq_jemit_bool(e, true, err);
     case PQ_JSON_INT: return pq_jemit_int(e, n->i, err);
     case PQ_JSON_BIGINT: return pq_jemit_bigint(e, n->str, n->len, err);
-    case PQ_JSON_DOUBLE: {
-        double d = 0;
-        PQ_TRY(node_double(n, &d, err));
-        return pq_jemit_double(e, d, err);
-    }
+    case PQ_JSON_DOUBLE: return pq_jemit_double(e, pq_jpull_node_double(n), err);
     case PQ_JSON_STRING: return pq_jemit_string(e, n->str, n->len, err);
     case PQ_JSON_ARRAY:
         PQ_TRY(pq_jemit_array_begin(e, err));

@@ -61,7 +61,7 @@ PQ_NODISCARD pq_status pq_jemit_double(pq_jemit *e, double v, pq_error *err);
 PQ_NODISCARD pq_status pq_jemit_bigint(pq_jemit *e, const char *text, size_t n, pq_error *err);
 PQ_NODISCARD pq_status pq_jemit_bool(pq_jemit *e, bool v, pq_error *err);
 PQ_NODISCARD pq_status pq_jemit_null(pq_jemit *e, pq_error *err);
-/** The subtree of DOM node `i` (io/json.h layout), event by event. */
+/** The subtree of DOM node `i` of a pq_jpull_value DOM, event by event. */
 PQ_NODISCARD pq_status pq_jemit_node(pq_jemit *e, const pq_json_node *nodes, uint32_t i, pq_error *err);
 /** End of document: PQ_ERR_STATE unless exactly one complete value was
  *  written; text mode flushes to the sink (it does not close it). */

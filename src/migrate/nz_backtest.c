@@ -116,7 +116,7 @@ static pq_status trades_emit(void *ctx, int field, int64_t row, pq_jemit *e, pq_
     emit_ctx *c = ctx;
     const pq_table *t = &c->d->trades;
     int64_t n = ((const int64_t *)c->d->main.columns[COUNT_COL].values)[row];
-    if (n < 0 || (n > 0 && t->schema.n_fields != nz_trade_spec.n + 2) || n > t->num_rows - c->next_trade)
+    if (n < 0 || n > t->num_rows - c->next_trade)
         return PQ_FAIL(err, PQ_ERR_CORRUPT, "result %lld: %lld inline trades, the trades table has fewer",
                        (long long)row, (long long)n);
     PQ_TRY(pq_jemit_array_begin(e, err));
@@ -132,7 +132,11 @@ static pq_status trades_emit(void *ctx, int field, int64_t row, pq_jemit *e, pq_
 static pq_status backtest_emit(const pq_nz_doc *d, const char *key, size_t len, pq_jemit *e, pq_error *err)
 {
     const pq_table *t = &d->main;
-    if (t->schema.n_fields != EXTRA_COL + 1) return PQ_FAIL(err, PQ_ERR_CORRUPT, "results table: not the necrozma layout");
+    PQ_TRY(nz_check_spec_table(t, NULL, NULL, &result_spec, "trades_detailed_count", "results", err));
+    if (d->trades.schema.n_fields) {
+        pq_type i64 = pq_type_int(64, true);
+        PQ_TRY(nz_check_spec_table(&d->trades, "result_index", &i64, &nz_trade_spec, NULL, "inline trades", err));
+    }
     emit_ctx c = { d, 0 };
     nz_custom cu = { &c, NULL, NULL, trades_present, trades_emit };
     PQ_TRY(pq_jemit_array_begin(e, err));

@@ -120,6 +120,20 @@ pq_status nz_table_for_spec(pq_table *t, const char *lead, const pq_type *lead_t
     return st;
 }
 
+pq_status nz_check_spec_table(const pq_table *t, const char *lead, const pq_type *lead_type, const nz_spec *s,
+                              const char *after, const char *name, pq_error *err)
+{
+    pq_table want;
+    PQ_TRY(nz_table_for_spec(&want, lead, lead_type, s, after, err));
+    pq_status st = PQ_OK;
+    if (t->schema.n_fields != want.schema.n_fields)
+        st = PQ_FAIL(err, PQ_ERR_CORRUPT, "%s table: %lld columns, the necrozma layout has %lld", name,
+                     (long long)t->schema.n_fields, (long long)want.schema.n_fields);
+    else st = nz_check_fields(t->schema.fields, want.schema.fields, want.schema.n_fields, name, err);
+    pq_table_reset(&want);
+    return st;
+}
+
 pq_status nz_stream_array(nz_import *im, pq_jpull *p, pq_buf *kept, bool *taken,
                           pq_status (*row)(nz_import *im, const pq_json_node *nodes, void *ctx, pq_error *err),
                           void *ctx, pq_error *err)
@@ -223,24 +237,29 @@ static pq_status import_document(nz_import *im, pq_jpull *p, pq_error *err)
     return st;
 }
 
-pq_status pq_nz_load_json(const char *path, pq_nz_kind kind, pq_nz_doc *out, pq_error *err)
+pq_status nz_load_json_source(const pq_source *src, pq_nz_kind kind, pq_nz_doc *out, pq_error *err)
 {
     memset(out, 0, sizeof *out);
     out->kind = kind;
-    pq_source src;
-    PQ_TRY(pq_source_open_file(&src, path, err));
     pq_jpull *p = NULL;
-    pq_status st = pq_jpull_open(&p, &src, NULL, NULL, err);
-    nz_import im = { .doc = out, .path = path };
+    pq_status st = pq_jpull_open(&p, src, NULL, NULL, err);
+    nz_import im = { .doc = out };
     pq_buf_init(&im.scratch, NULL);
     if (st == PQ_OK) st = import_document(&im, p, err);
     pq_buf_reset(&im.scratch);
     pq_jpull_close(p);
+    if (st) pq_nz_doc_reset(out);
+    return st;
+}
+
+pq_status pq_nz_load_json(const char *path, pq_nz_kind kind, pq_nz_doc *out, pq_error *err)
+{
+    memset(out, 0, sizeof *out);
+    pq_source src;
+    PQ_TRY(pq_source_open_file(&src, path, err));
+    pq_status st = nz_load_json_source(&src, kind, out, err);
     pq_source_close(&src);
-    if (st) {
-        if (err && err->path[0] == 0) snprintf(err->path, sizeof err->path, "%s", path);
-        pq_nz_doc_reset(out);
-    }
+    if (st && err && err->path[0] == 0) snprintf(err->path, sizeof err->path, "%s", path);
     return st;
 }
 
@@ -295,6 +314,17 @@ static pq_status emit_document(const pq_nz_doc *d, pq_jemit *e, pq_error *err)
     return st;
 }
 
+pq_status nz_export_buf(const pq_nz_doc *d, pq_buf *out, pq_error *err)
+{
+    pq_jemit *e = malloc(sizeof *e);
+    if (e == NULL) return PQ_NOMEM(err);
+    pq_jemit_init_text(e, out, NULL, 2);
+    pq_status st = emit_document(d, e, err);
+    if (st == PQ_OK) st = pq_jemit_finish(e, err);
+    free(e);
+    return st;
+}
+
 pq_status pq_nz_export_file(const pq_nz_doc *d, const char *out_path, pq_error *err)
 {
     bool to_stdout = strcmp(out_path, "-") == 0;
@@ -302,10 +332,14 @@ pq_status pq_nz_export_file(const pq_nz_doc *d, const char *out_path, pq_error *
     if (!to_stdout) PQ_TRY(pq_sink_open_file(&sink, out_path, NULL, err));
     pq_buf out;
     pq_buf_init(&out, NULL);
-    pq_jemit e;
-    pq_jemit_init_text(&e, &out, sink, 2);
-    pq_status st = emit_document(d, &e, err);
-    if (st == PQ_OK) st = pq_jemit_finish(&e, err);
+    pq_jemit *e = malloc(sizeof *e);
+    pq_status st = e ? PQ_OK : PQ_NOMEM(err);
+    if (st == PQ_OK) {
+        pq_jemit_init_text(e, &out, sink, 2);
+        st = emit_document(d, e, err);
+        if (st == PQ_OK) st = pq_jemit_finish(e, err);
+    }
+    free(e);
     if (st == PQ_OK && to_stdout && out.len && fwrite(out.data, 1, out.len, stdout) != out.len)
         st = PQ_FAIL(err, PQ_ERR_IO, "writing to standard output: %s", strerror(errno));
     if (sink) {
@@ -316,14 +350,12 @@ pq_status pq_nz_export_file(const pq_nz_doc *d, const char *out_path, pq_error *
     return st;
 }
 
-pq_status pq_nz_compare_json(const pq_nz_doc *d, const char *json_path, pq_error *err)
+pq_status nz_compare_source(const pq_nz_doc *d, const pq_source *src, pq_error *err)
 {
-    pq_source src;
-    PQ_TRY(pq_source_open_file(&src, json_path, err));
     pq_jcompare *c = NULL;
-    pq_status st = pq_jcompare_open(&c, &src, NULL, err);
-    pq_jemit *e = malloc(sizeof *e);
-    if (st == PQ_OK && e == NULL) st = PQ_NOMEM(err);
+    PQ_TRY(pq_jcompare_open(&c, src, NULL, err));
+    pq_jemit *e = malloc(sizeof *e); /* ~5 KB of container state: not on the stack */
+    pq_status st = e ? PQ_OK : PQ_NOMEM(err);
     if (st == PQ_OK) {
         pq_jemit_init_compare(e, c);
         st = emit_document(d, e, err);
@@ -331,6 +363,14 @@ pq_status pq_nz_compare_json(const pq_nz_doc *d, const char *json_path, pq_error
     }
     free(e);
     pq_jcompare_close(c);
+    return st;
+}
+
+pq_status pq_nz_compare_json(const pq_nz_doc *d, const char *json_path, pq_error *err)
+{
+    pq_source src;
+    PQ_TRY(pq_source_open_file(&src, json_path, err));
+    pq_status st = nz_compare_source(d, &src, err);
     pq_source_close(&src);
     if (st && err) snprintf(err->path, sizeof err->path, "%s", json_path);
     return st;

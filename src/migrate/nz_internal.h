@@ -8,6 +8,7 @@
 #define PARQUANT_MIGRATE_NZ_INTERNAL_H
 
 #include "io/json_pull.h"
+#include "io/source.h"
 #include "migrate/json_emit.h"
 #include "migrate/nz_record.h"
 #include "parquant/necrozma.h"
@@ -21,7 +22,6 @@ extern const nz_spec nz_trade_spec;
 typedef struct nz_import {
     pq_nz_doc *doc;
     pq_buf scratch;
-    const char *path;          /* for messages */
 } nz_import;
 
 /* A kind's tabular members.  `import` consumes the member's value from `p`;
@@ -37,9 +37,18 @@ typedef struct nz_kind_ops {
 
 extern const nz_kind_ops nz_universe_ops, nz_backtest_ops, nz_trades_ops;
 
+/* The same as pq_nz_load_json / pq_nz_compare_json over any source (tests, fuzzing). */
+PQ_NODISCARD pq_status nz_load_json_source(const pq_source *src, pq_nz_kind kind, pq_nz_doc *out, pq_error *err);
+PQ_NODISCARD pq_status nz_compare_source(const pq_nz_doc *d, const pq_source *src, pq_error *err);
+/* The export into memory. */
+PQ_NODISCARD pq_status nz_export_buf(const pq_nz_doc *d, pq_buf *out, pq_error *err);
+
 /* Shared helpers (nz_doc.c). */
 PQ_NODISCARD pq_status nz_table_for_spec(pq_table *t, const char *lead, const pq_type *lead_type, const nz_spec *s,
                                          const char *after, pq_error *err);
+/** Check that a table read back has the layout nz_table_for_spec builds. */
+PQ_NODISCARD pq_status nz_check_spec_table(const pq_table *t, const char *lead, const pq_type *lead_type, const nz_spec *s,
+                                           const char *after, const char *name, pq_error *err);
 PQ_NODISCARD pq_status nz_stream_array(nz_import *im, pq_jpull *p, pq_buf *kept, bool *taken,
                                        pq_status (*row)(nz_import *im, const pq_json_node *nodes, void *ctx, pq_error *err),
                                        void *ctx, pq_error *err);

@@ -23,20 +23,26 @@
 
 /* ------------------------------------------------------------ helpers */
 
-static bool key_is(const pq_json_node *k, const char *s)
+static bool name_is(const char *name, const char *s, size_t len)
 {
-    size_t n = strlen(s);
-    return k->len == n && memcmp(k->str, s, n) == 0;
+    return strncmp(name, s, len) == 0 && name[len] == 0;
 }
 
-static int find_field(const nz_spec *s, const char *key, size_t len)
+static bool key_is(const pq_json_node *k, const char *s) { return name_is(s, k->str, k->len); }
+
+/* Field of `key`; members usually come in spec order, so the field after
+ * `hint` is tried first. */
+static int find_field_from(const nz_spec *s, const char *key, size_t len, int hint)
 {
-    for (int f = 0; f < s->n; f++) {
-        const char *k = s->fields[f].key;
-        if (strlen(k) == len && memcmp(k, key, len) == 0) return f;
+    int first = hint + 1 < s->n ? hint + 1 : 0;
+    for (int k = 0; k < s->n; k++) {
+        int f = (first + k) % s->n;
+        if (name_is(s->fields[f].key, key, len)) return f;
     }
     return -1;
 }
+
+static int find_field(const nz_spec *s, const char *key, size_t len) { return find_field_from(s, key, len, -1); }
 
 int nz_spec_columns(const nz_spec *s)
 {
@@ -111,12 +117,7 @@ static bool ts_parse(const char *s, size_t n, int64_t *us)
 
 static double node_double(const pq_json_node *n)
 {
-    if (n->type == PQ_JSON_INT) return (double)n->i;
-    char small[64];
-    size_t len = n->len < sizeof small - 1 ? n->len : sizeof small - 1;
-    memcpy(small, n->str, len);
-    small[len] = 0;
-    return strtod(small, NULL);
+    return n->type == PQ_JSON_INT ? (double)n->i : pq_jpull_node_double(n);
 }
 
 /* ------------------------------------------------------ shape checks */
@@ -224,6 +225,29 @@ static pq_status field_for(const nz_field *f, const char *name, pq_field *out, p
     return PQ_FAIL(err, PQ_ERR_STATE, "nz_record: no column for a custom field");
 }
 
+bool nz_field_same_type(const pq_field *a, const pq_field *b)
+{
+    if (a->type.kind != b->type.kind || a->n_children != b->n_children) return false;
+    if (a->type.kind == PQ_KIND_INT && (a->type.bit_width != b->type.bit_width || a->type.is_signed != b->type.is_signed))
+        return false;
+    if (a->type.kind == PQ_KIND_TIMESTAMP && a->type.unit != b->type.unit) return false;
+    for (int64_t i = 0; i < a->n_children; i++) {
+        if (a->type.kind == PQ_KIND_STRUCT && strcmp(a->children[i].name, b->children[i].name) != 0) return false;
+        if (!nz_field_same_type(&a->children[i], &b->children[i])) return false;
+    }
+    return true;
+}
+
+pq_status nz_check_fields(const pq_field *got, const pq_field *want, int64_t n, const char *table, pq_error *err)
+{
+    for (int64_t i = 0; i < n; i++) {
+        if (strcmp(got[i].name, want[i].name) != 0 || !nz_field_same_type(&got[i], &want[i]))
+            return PQ_FAIL(err, PQ_ERR_CORRUPT, "%s table: column %s where the necrozma layout has %s (or another type)",
+                           table, got[i].name, want[i].name);
+    }
+    return PQ_OK;
+}
+
 pq_status nz_spec_schema(const nz_spec *s, pq_schema *schema, pq_error *err)
 {
     for (int i = 0; i < s->n; i++) {
@@ -325,7 +349,7 @@ pq_status nz_row_import(const nz_spec *s, pq_array *cols, pq_array *extra, const
     /* pass 1: classify members, decide whether the key order must be kept */
     for (uint32_t c = i + 1; c < nodes[i].next; c = nodes[nodes[c].next].next) {
         uint32_t v = nodes[c].next;
-        int f = find_field(s, nodes[c].str, nodes[c].len);
+        int f = find_field_from(s, nodes[c].str, nodes[c].len, last);
         if (f < 0) {
             in_order = false;
             any_extra = true;

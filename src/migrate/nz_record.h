@@ -89,6 +89,14 @@ PQ_NODISCARD pq_status nz_row_export(const nz_spec *s, const pq_array *cols, con
  *  values) and emit it as events. */
 PQ_NODISCARD pq_status nz_emit_json_text(pq_jemit *e, const char *text, size_t n, pq_error *err);
 
+/** Same type tree (kinds, int widths, timestamp units, struct member names). */
+bool nz_field_same_type(const pq_field *a, const pq_field *b);
+/** Check that got[0, n) are want[0, n) (names and types): a table read
+ *  back from a file must have the layout before its buffers are used as
+ *  the types say.  @return PQ_ERR_CORRUPT naming the column. */
+PQ_NODISCARD pq_status nz_check_fields(const pq_field *got, const pq_field *want, int64_t n, const char *table,
+                                       pq_error *err);
+
 /** Number of non-custom fields (columns) of a spec. */
 int nz_spec_columns(const nz_spec *s);
 

@@ -81,7 +81,8 @@ static pq_status trades_finish(nz_import *im, pq_error *err) { return ensure_tab
 static pq_status trades_emit(const pq_nz_doc *d, const char *key, size_t len, pq_jemit *e, pq_error *err)
 {
     const pq_table *t = &d->main;
-    if (t->schema.n_fields != nz_trade_spec.n + 2) return PQ_FAIL(err, PQ_ERR_CORRUPT, "trade table: not the necrozma layout");
+    pq_type str = pq_type_make(PQ_KIND_STRING);
+    PQ_TRY(nz_check_spec_table(t, "list", &str, &nz_trade_spec, NULL, "trade", err));
     PQ_TRY(pq_jemit_array_begin(e, err));
     for (int64_t r = 0; r < t->num_rows; r++) {
         size_t n;

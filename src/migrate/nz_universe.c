@@ -145,8 +145,7 @@ static pq_status stats_take(void *ctx, int field, const pq_json_node *nodes, uin
         int64_t idx = find_stat(c, nodes[k].str, nodes[k].len);
         if (idx < 0) return PQ_FAIL(err, PQ_ERR_STATE, "stat key missing from the union");
         c->row_has[idx] = true;
-        double d = strtod(nodes[nodes[k].next].str, NULL); /* text ends at a non-number byte */
-        c->row_val[idx] = d;
+        c->row_val[idx] = pq_jpull_node_double(&nodes[nodes[k].next]);
         PQ_TRY(pq_array_append_i64(&order->children[0], idx, err));
     }
     return pq_array_append_valid(order, err);
@@ -352,12 +351,21 @@ static pq_status stats_emit(void *ctx, int field, int64_t row, pq_jemit *e, pq_e
     return pq_jemit_object_end(e, err);
 }
 
+/* The fixed columns (a stats table without stats) and every stat a DOUBLE. */
 static pq_status check_stats_layout(const pq_table *t, int64_t *order_col, pq_error *err)
 {
     int64_t n = t->schema.n_fields;
-    if (n < STATS_FIRST + 2 || strcmp(t->schema.fields[n - 1].name, NZ_EXTRA) != 0 ||
-        strcmp(t->schema.fields[n - 2].name, "feature_stats_order") != 0)
-        return PQ_FAIL(err, PQ_ERR_CORRUPT, "stats table: not the necrozma layout");
+    if (n < STATS_FIRST + 2) return PQ_FAIL(err, PQ_ERR_CORRUPT, "stats table: %lld columns, not the necrozma layout", (long long)n);
+    pq_table want;
+    stats_ctx c = { .t = &want };
+    PQ_TRY(stats_table_init(&c, err));
+    pq_status st = nz_check_fields(t->schema.fields, want.schema.fields, STATS_FIRST, "stats", err);
+    if (st == PQ_OK) st = nz_check_fields(t->schema.fields + n - 2, want.schema.fields + STATS_FIRST, 2, "stats", err);
+    pq_table_reset(&want);
+    PQ_TRY(st);
+    for (int64_t i = STATS_FIRST; i < n - 2; i++)
+        if (t->schema.fields[i].type.kind != PQ_KIND_DOUBLE)
+            return PQ_FAIL(err, PQ_ERR_CORRUPT, "stats table: stat column %s is not DOUBLE", t->schema.fields[i].name);
     *order_col = n - 2;
     return PQ_OK;
 }
@@ -392,7 +400,7 @@ static pq_status emit_results(const pq_nz_doc *d, pq_jemit *e, pq_error *err)
 static pq_status emit_candles(const pq_nz_doc *d, pq_jemit *e, pq_error *err)
 {
     const pq_table *t = &d->candles;
-    if (t->schema.n_fields != candle_spec.n + 1) return PQ_FAIL(err, PQ_ERR_CORRUPT, "candle table: not the necrozma layout");
+    PQ_TRY(nz_check_spec_table(t, NULL, NULL, &candle_spec, NULL, "candle", err));
     PQ_TRY(pq_jemit_array_begin(e, err));
     for (int64_t r = 0; r < t->num_rows; r++)
         PQ_TRY(nz_row_export(&candle_spec, t->columns, &t->columns[candle_spec.n], NULL, r, e, err));

@@ -14,6 +14,7 @@
  */
 #include "table/canon.h"
 
+#include "core/dtoa.h"
 #include "core/utf8.h"
 
 #include <math.h>
@@ -29,28 +30,24 @@ static pq_status put_str(pq_buf *out, const char *s, pq_error *err)
 
 /* ------------------------------------------------------------ numbers */
 
-/* Shortest "%.*e" text of v that reads back as v: writes mantissa digits
- * (no dot, trailing zeros stripped) to digits and returns the decimal
- * exponent of the first digit. */
+/* Shortest round-trip digits of v > 0 (core/dtoa.c, Ryu): writes the
+ * mantissa digits (no dot, no trailing zeros) to digits and returns the
+ * decimal exponent of the first digit. */
 static int shortest_digits(double v, char *digits, int *ndigits)
 {
-    char tmp[40];
-    int lo = 1, hi = 17;
-    while (lo < hi) { /* round-tripping is monotonic in the precision */
-        int mid = (lo + hi) / 2;
-        snprintf(tmp, sizeof tmp, "%.*e", mid - 1, v);
-        if (strtod(tmp, NULL) == v) hi = mid;
-        else lo = mid + 1;
-    }
-    snprintf(tmp, sizeof tmp, "%.*e", lo - 1, v);
-    int k = 0;
-    const char *p = tmp;
-    for (; *p && *p != 'e'; p++)
-        if (*p >= '0' && *p <= '9') digits[k++] = *p;
-    while (k > 1 && digits[k - 1] == '0') k--;
-    digits[k] = 0;
-    *ndigits = k;
-    return atoi(p + 1);
+    return pq_dtoa_shortest(v, digits, ndigits);
+}
+
+/* "e+XX" / "e-X": exponent x with at least `min2` digits (1 or 2). */
+static char *put_exp(char *o, int x, int min2)
+{
+    *o++ = 'e';
+    *o++ = x < 0 ? '-' : '+';
+    unsigned u = (unsigned)(x < 0 ? -x : x);
+    if (u >= 100) { *o++ = (char)('0' + u / 100); u %= 100; *o++ = (char)('0' + u / 10); }
+    else if (u >= 10 || min2) *o++ = (char)('0' + u / 10);
+    *o++ = (char)('0' + u % 10);
+    return o;
 }
 
 /* JavaScript Number::toString(v) for finite non-zero |v|. */
@@ -75,7 +72,7 @@ static void js_number_text(double v, char *out)
     } else {
         *o++ = digits[0];
         if (k > 1) { *o++ = '.'; memcpy(o, digits + 1, (size_t)(k - 1)); o += k - 1; }
-        o += sprintf(o, "e%c%d", n - 1 >= 0 ? '+' : '-', abs(n - 1));
+        o = put_exp(o, n - 1, 0);
     }
     *o = 0;
 }
@@ -108,7 +105,7 @@ static void python_float_text(double v, char *out)
     } else {
         *o++ = digits[0];
         if (k > 1) { *o++ = '.'; memcpy(o, digits + 1, (size_t)(k - 1)); o += k - 1; }
-        o += sprintf(o, "e%c%02d", n - 1 >= 0 ? '+' : '-', abs(n - 1));
+        o = put_exp(o, n - 1, 1);
     }
     *o = 0;
 }
