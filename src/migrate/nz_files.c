@@ -63,6 +63,13 @@ static pq_status table_bytes(const pq_table *t, const pq_nz_write_options *o, co
     wo.threads = 1; /* migrate runs files in parallel instead */
     wo.kv = kv;
     wo.n_kv = n_kv;
+    if (t->num_rows < 1024) {
+        /* A stats table is 8 rows x up to ~570 columns: per-column statistics,
+         * page indexes and dictionaries would cost more than the values. */
+        wo.write_page_index = false;
+        wo.write_statistics = false;
+        wo.dictionary = t->schema.n_fields < 64;
+    }
     pq_writer *w = NULL;
     PQ_TRY(pq_writer_open_memory(&w, &t->schema, &wo, err));
     pq_status st = pq_writer_write(w, t, err);
