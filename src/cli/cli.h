@@ -25,6 +25,7 @@ int cli_convert(int argc, char **argv);
 int cli_validate(int argc, char **argv);
 int cli_migrate(int argc, char **argv);
 int cli_export(int argc, char **argv);
+int cli_generate(int argc, char **argv);
 
 /** Print "parquant: <file: place: problem>" to stderr; returns CLI_FAIL. */
 int cli_report(const pq_error *err);

@@ -21,6 +21,8 @@ static const char USAGE[] =
     "  validate FILE...                      read everything, verify checksums and structure\n"
     "  migrate [options]                     NECROZMA results JSON -> Parquet, lossless, verified\n"
     "  export PATH [--output F]              print the original JSON of a migrated file\n"
+    "  generate necrozma --root DIR [--scale small|production] [--seed S]\n"
+    "                                        write a synthetic NECROZMA results tree\n"
     "\n"
     "  parquant <command> --help             options of one command\n"
     "  parquant --version\n";
@@ -86,6 +88,7 @@ static int dispatch(int argc, char **argv)
     if (!strcmp(cmd, "validate")) return cli_validate(argc - 1, argv + 1);
     if (!strcmp(cmd, "migrate")) return cli_migrate(argc - 1, argv + 1);
     if (!strcmp(cmd, "export")) return cli_export(argc - 1, argv + 1);
+    if (!strcmp(cmd, "generate")) return cli_generate(argc - 1, argv + 1);
     fprintf(stderr, "parquant: unknown command '%s'\n\n%s", cmd, USAGE);
     return CLI_USAGE;
 }
