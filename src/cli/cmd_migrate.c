@@ -44,6 +44,7 @@ static double estimated_ratio(pq_nz_kind k) { return k == PQ_NZ_UNIVERSE ? 0.10 
 
 typedef struct section {
     pq_nz_kind kind;
+    bool missing; /* the input folder does not exist */
     char in[4096], out[4096];
 } section;
 
@@ -166,7 +167,8 @@ static void report_file(run *r, job *j)
     } else {
         human(j->res.bytes_in, a, sizeof a);
         human(j->res.bytes_out, b, sizeof b);
-        printf("done     %s: %s -> %s (%.1f%% smaller)%s\n", name, a, b, percent_smaller(j->res.bytes_in, j->res.bytes_out),
+        double pct = percent_smaller(j->res.bytes_in, j->res.bytes_out);
+        printf("done     %s: %s -> %s (%.1f%% %s)%s\n", name, a, b, pct < 0 ? -pct : pct, pct < 0 ? "larger" : "smaller",
                j->res.deleted ? "; JSON verified and deleted" : "");
     }
     if (j->st == PQ_OK && j->res.warnings)
@@ -312,7 +314,10 @@ static int parse_args(int argc, char **argv, args *a, nz_migrate_options *o)
             else return cli_usage_error("migrate", MIGRATE_USAGE, "--type expects universe, backtest or trades, found '%s'", v);
         } else if (!strcmp(s, "--compression")) {
             i++;
-            if (pq_codec_parse(!strcmp(v, "lz4") ? "lz4_raw" : v, &o->codec, &err) != PQ_OK)
+            static const char *const writable[] = { "snappy", "zstd", "gzip", "brotli", "lz4", "none" };
+            bool ok = false;
+            for (size_t k = 0; k < sizeof writable / sizeof *writable; k++) ok |= strcmp(v, writable[k]) == 0;
+            if (!ok || pq_codec_parse(!strcmp(v, "lz4") ? "lz4_raw" : v, &o->codec, &err) != PQ_OK)
                 return cli_usage_error("migrate", MIGRATE_USAGE, "unknown codec '%s' (snappy, zstd, gzip, brotli, lz4, none)", v);
         } else if (!strcmp(s, "--jobs")) {
             i++;
@@ -320,6 +325,8 @@ static int parse_args(int argc, char **argv, args *a, nz_migrate_options *o)
             a->jobs = (int)n;
         } else return cli_usage_error("migrate", MIGRATE_USAGE, "unknown argument '%s'", s);
     }
+    if (a->all && (a->input || a->output))
+        return cli_usage_error("migrate", MIGRATE_USAGE, "--all migrates in place under --root: --input/--output do not apply");
     if (a->no_verify && o->delete_json)
         return cli_usage_error("migrate", MIGRATE_USAGE, "--no-verify cannot be used with --delete-json");
     o->verify = !a->no_verify;
@@ -379,7 +386,10 @@ int cli_migrate(int argc, char **argv)
     make_sections(&a, secs, &n_secs);
     for (int i = 0; i < n_secs; i++) {
         int64_t found = discover(&r, &secs[i]);
-        if (found < 0) fprintf(stderr, "parquant migrate: no folder %s (%s files)\n", secs[i].in, pq_nz_kind_name(secs[i].kind));
+        secs[i].missing = found < 0;
+        if (found < 0)
+            fprintf(stderr, "parquant migrate: no folder %s (looked for %s files: %s)\n", secs[i].in,
+                    pq_nz_kind_name(secs[i].kind), patterns(secs[i].kind));
         else if (found == 0)
             fprintf(stderr, "parquant migrate: no %s JSON files found in %s (looked for %s, not *_metadata.json)\n",
                     pq_nz_kind_name(secs[i].kind), secs[i].in, patterns(secs[i].kind));
@@ -396,6 +406,7 @@ int cli_migrate(int argc, char **argv)
         rc = CLI_FAIL;
     } else {
         for (int i = 0; i < n_secs; i++) {
+            if (secs[i].missing) continue;
             if (!make_dirs(secs[i].out)) {
                 fprintf(stderr, "parquant migrate: cannot create or write %s\n", secs[i].out);
                 free(r.jobs);

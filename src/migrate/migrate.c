@@ -45,7 +45,7 @@ static int64_t file_size(const char *path)
 }
 
 /* Is the Parquet form of this source complete and current? */
-static bool up_to_date(const char *pq_path, const char *info)
+static bool up_to_date(const char *pq_path, pq_nz_kind kind, const char *info)
 {
     pq_reader *r = NULL;
     pq_error err;
@@ -67,6 +67,12 @@ static bool up_to_date(const char *pq_path, const char *info)
         }
     }
     pq_reader_close(r);
+    /* the sidecar NECROZMA's loaders read (universes and backtests) */
+    char sidecar[4200];
+    size_t n = strlen(pq_path);
+    if (n > 8 && snprintf(sidecar, sizeof sidecar, "%.*s_metadata.json", (int)(n - 8), pq_path) < (int)sizeof sidecar &&
+        kind != PQ_NZ_TRADES)
+        side_ok &= access(sidecar, R_OK) == 0;
     return source_ok && layout_ok && side_ok;
 }
 
@@ -180,7 +186,7 @@ pq_status nz_migrate_file(const char *json_path, const char *out_dir, pq_nz_kind
     pq_status st = nz_output_path(json_path, out_dir, pq_path, sizeof pq_path, err);
     if (st == PQ_OK) st = source_info(json_path, info, sizeof info, &res->bytes_in, err);
     if (st) return st;
-    bool skip = !o->force && up_to_date(pq_path, info);
+    bool skip = !o->force && up_to_date(pq_path, kind, info);
     if (!skip) st = convert(json_path, pq_path, kind, o, info, res, err);
     if (st == PQ_OK && ((o->verify && !skip) || o->delete_json)) {
         st = verify(pq_path, json_path, err);

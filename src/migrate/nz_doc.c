@@ -256,7 +256,7 @@ pq_status pq_nz_load_json(const char *path, pq_nz_kind kind, pq_nz_doc *out, pq_
 {
     memset(out, 0, sizeof *out);
     pq_source src;
-    PQ_TRY(pq_source_open_file(&src, path, err));
+    PQ_TRY(pq_source_open_file_mode(&src, path, false, err)); /* pread: RSS stays bounded */
     pq_status st = nz_load_json_source(&src, kind, out, err);
     pq_source_close(&src);
     if (st && err && err->path[0] == 0) snprintf(err->path, sizeof err->path, "%s", path);
@@ -369,7 +369,7 @@ pq_status nz_compare_source(const pq_nz_doc *d, const pq_source *src, pq_error *
 pq_status pq_nz_compare_json(const pq_nz_doc *d, const char *json_path, pq_error *err)
 {
     pq_source src;
-    PQ_TRY(pq_source_open_file(&src, json_path, err));
+    PQ_TRY(pq_source_open_file_mode(&src, json_path, false, err));
     pq_status st = nz_compare_source(d, &src, err);
     pq_source_close(&src);
     if (st && err) snprintf(err->path, sizeof err->path, "%s", json_path);
