@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 
-.PHONY: all build deps test test-unit test-asan demo install bench fuzz fuzz-ci clean
+.PHONY: all build deps test test-unit test-asan demo install bench bench-migrate fuzz fuzz-ci clean
 
 all: build
 
@@ -51,6 +51,11 @@ install: build
 
 bench: deps build
 	@bash bench/run.sh
+
+# parquant migrate on a generated production-scale NECROZMA tree against DuckDB (a few minutes;
+# bash bench/migrate.sh --quick for the small tree); report in bench/out/migrate-*.md.
+bench-migrate: deps build
+	@bash bench/migrate.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

@@ -6,6 +6,7 @@
  * error, or load into tables that hold the whole document:
  *   - the document replayed from the tables compares equal, token by token,
  *     with the input (what `migrate` checks before deleting a source);
+ *   - the digest of the source's tokens equals the digest of the replay;
  *   - its printed export (json.dump indent=2 style) loads again and
  *     compares equal with the input too.
  * Anything else aborts.
@@ -13,6 +14,7 @@
 #include "migrate/nz_internal.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -29,7 +31,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pq_source_open_memory(&src, data + 1, size - 1, "fuzz");
     pq_error err;
     pq_nz_doc d;
-    pq_status st = nz_load_json_source(&src, kind, &d, &err);
+    pq_jdigest dg_src;
+    pq_jdigest_init(&dg_src);
+    pq_status st = nz_load_json_source(&src, kind, &d, &dg_src, &err);
     if (st != PQ_OK) {
         CHECK(st == PQ_ERR_PARSE || st == PQ_ERR_LIMIT);
         CHECK(err.message[0] != 0);
@@ -37,13 +41,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     CHECK(nz_compare_source(&d, &src, &err) == PQ_OK);
+    uint8_t a[32], b[32];
+    pq_jdigest_final(&dg_src, a);
+    CHECK(nz_digest_doc(&d, b, &err) == PQ_OK);
+    CHECK(memcmp(a, b, 32) == 0); /* the digest agrees with the comparison */
     pq_buf text;
     pq_buf_init(&text, NULL);
     CHECK(nz_export_buf(&d, &text, &err) == PQ_OK);
     pq_source back;
     pq_source_open_memory(&back, text.data, text.len, "export");
     pq_nz_doc again;
-    CHECK(nz_load_json_source(&back, kind, &again, &err) == PQ_OK);
+    CHECK(nz_load_json_source(&back, kind, &again, NULL, &err) == PQ_OK);
     CHECK(nz_compare_source(&again, &src, &err) == PQ_OK);
     pq_nz_doc_reset(&again);
     pq_source_close(&back);

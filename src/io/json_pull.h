@@ -43,6 +43,8 @@
 #include "io/json.h"
 #include "io/source.h"
 
+#include <nettle/sha2.h>
+
 typedef enum pq_jtok_type {
     PQ_JTOK_END = 0,      /* after the top-level value (and trailing whitespace) */
     PQ_JTOK_OBJECT_BEGIN,
@@ -121,6 +123,29 @@ static inline double pq_jpull_node_double(const pq_json_node *n)
 
 /** Pass over the next value (same places as pq_jpull_value), checking it. */
 PQ_NODISCARD pq_status pq_jpull_skip(pq_jpull *p, pq_error *err);
+
+/* ------------------------------------------------------------ digest */
+
+/** SHA-256 of a token stream: each token's type and content (key and
+ *  string bytes, an integer's value, a float's bits with one NaN, a big
+ *  integer's text), not its spelling or the whitespace around it.  Two
+ *  documents have the same digest exactly when a token-by-token comparison
+ *  (migrate/json_compare.h) finds them equal, so a migration proves its
+ *  copy by digesting the source while converting it and the copy while
+ *  reading it back, without parsing the source twice. */
+typedef struct pq_jdigest {
+    struct sha256_ctx sha;
+    size_t n;
+    uint8_t buf[4096]; /* tokens are hashed in blocks: SHA-256 is slow on small updates */
+} pq_jdigest;
+
+void pq_jdigest_init(pq_jdigest *d);
+void pq_jdigest_token(pq_jdigest *d, const pq_jtok *t);
+void pq_jdigest_final(pq_jdigest *d, uint8_t out[32]);
+
+/** Digest every token the parser reads from now on into `d` (borrowed;
+ *  NULL stops). */
+void pq_jpull_set_digest(pq_jpull *p, pq_jdigest *d);
 
 /** Source bytes consumed so far (for progress). */
 int64_t pq_jpull_offset(const pq_jpull *p);

@@ -31,6 +31,16 @@ void pq_jemit_init_text(pq_jemit *e, pq_buf *out, pq_sink *sink, int indent)
     e->indent = indent;
 }
 
+void pq_jemit_init_digest(pq_jemit *e, pq_jdigest *d)
+{
+    memset(e, 0, sizeof *e);
+    e->digest = d;
+    e->indent = -1;
+}
+
+/* Text mode: layout is printed (the other modes ignore it). */
+static bool printing(const pq_jemit *e) { return e->against == NULL && e->digest == NULL; }
+
 /* ---------------------------------------------------------- text mode */
 
 static pq_status put(pq_jemit *e, const char *s, size_t n, pq_error *err)
@@ -105,6 +115,10 @@ static pq_status print_before_end(pq_jemit *e, pq_error *err)
 
 static pq_status out_token(pq_jemit *e, const pq_jtok *t, pq_error *err)
 {
+    if (e->digest) {
+        pq_jdigest_token(e->digest, t);
+        return PQ_OK;
+    }
     if (e->against) return pq_jcompare_token(e, t, err);
     return print_token(e, t, err);
 }
@@ -135,7 +149,7 @@ static pq_status scalar(pq_jemit *e, const pq_jtok *t, pq_error *err)
 {
     PQ_TRY(check_value_place(e, err));
     bool in_array = e->depth > 0 && !e->is_object[e->depth - 1];
-    if (in_array && !e->against) PQ_TRY(print_before_item(e, err));
+    if (in_array && printing(e)) PQ_TRY(print_before_item(e, err));
     PQ_TRY(out_token(e, t, err));
     return value_done(e, err);
 }
@@ -146,7 +160,7 @@ static pq_status begin(pq_jemit *e, bool object, pq_error *err)
     if (e->depth >= PQ_JEMIT_MAX_DEPTH)
         return PQ_FAIL(err, PQ_ERR_LIMIT, "json emitter: nesting deeper than %d", PQ_JEMIT_MAX_DEPTH);
     bool in_array = e->depth > 0 && !e->is_object[e->depth - 1];
-    if (in_array && !e->against) PQ_TRY(print_before_item(e, err));
+    if (in_array && printing(e)) PQ_TRY(print_before_item(e, err));
     pq_jtok t = { .type = object ? PQ_JTOK_OBJECT_BEGIN : PQ_JTOK_ARRAY_BEGIN, .depth = e->depth };
     PQ_TRY(out_token(e, &t, err));
     /* the container's own slot in its parent is counted when it ends */
@@ -161,7 +175,7 @@ static pq_status end(pq_jemit *e, bool object, pq_error *err)
 {
     if (e->depth == 0 || e->is_object[e->depth - 1] != object || e->after_key)
         return PQ_FAIL(err, PQ_ERR_STATE, "json emitter: unbalanced %s end", object ? "object" : "array");
-    if (!e->against) PQ_TRY(print_before_end(e, err));
+    if (printing(e)) PQ_TRY(print_before_end(e, err));
     pq_jtok t = { .type = object ? PQ_JTOK_OBJECT_END : PQ_JTOK_ARRAY_END, .depth = e->depth - 1 };
     PQ_TRY(out_token(e, &t, err));
     e->depth--;
@@ -180,7 +194,7 @@ pq_status pq_jemit_key(pq_jemit *e, const char *s, size_t n, pq_error *err)
     if (e->depth == 0 || !e->is_object[e->depth - 1] || e->after_key)
         return PQ_FAIL(err, PQ_ERR_STATE, "json emitter: a key outside an object or after a key");
     if (n > UINT32_MAX) return PQ_FAIL(err, PQ_ERR_LIMIT, "json emitter: key of %zu bytes", n);
-    if (!e->against) PQ_TRY(print_before_item(e, err));
+    if (printing(e)) PQ_TRY(print_before_item(e, err));
     pq_jtok t = { .type = PQ_JTOK_KEY, .str = s, .len = (uint32_t)n, .depth = e->depth };
     PQ_TRY(out_token(e, &t, err));
     e->after_key = true;
@@ -254,6 +268,11 @@ pq_status pq_jemit_node(pq_jemit *e, const pq_json_node *nodes, uint32_t i, pq_e
 pq_status pq_jemit_finish(pq_jemit *e, pq_error *err)
 {
     if (!e->done || e->depth != 0) return PQ_FAIL(err, PQ_ERR_STATE, "json emitter: document incomplete");
+    if (e->digest) {
+        pq_jtok t = { .type = PQ_JTOK_END };
+        pq_jdigest_token(e->digest, &t);
+        return PQ_OK;
+    }
     if (e->against) return pq_jcompare_finish(e, err);
     return flush(e, err);
 }

@@ -9,8 +9,8 @@
  * indent < 0 the compact form json.dumps(obj) writes: ", " and ": "
  * separators, no newlines.
  *
- * Two modes share the events, so one exporter both prints a document and
- * checks it against a source:
+ * Three modes share the events, so one exporter prints a document, checks
+ * it against a source, or digests it (pq_jdigest, io/json_pull.h):
  *   - text: the bytes go to a pq_buf and, when a sink is set, are flushed to
  *     it in pieces of about 1 MiB (so an export of any size uses bounded
  *     memory);
@@ -37,6 +37,8 @@ typedef struct pq_jemit {
     int indent;                  /* 2 for NECROZMA files; < 0 compact */
     /* compare mode (json_compare.h): non-NULL selects it */
     struct pq_jcompare *against;
+    /* digest mode: non-NULL selects it; the tokens go to a pq_jdigest */
+    pq_jdigest *digest;
     /* state */
     int depth;
     bool after_key;              /* a key was written, its value is next */
@@ -47,6 +49,9 @@ typedef struct pq_jemit {
 
 /** Text mode into `out` (borrowed), flushing to `sink` when not NULL. */
 void pq_jemit_init_text(pq_jemit *e, pq_buf *out, pq_sink *sink, int indent);
+/** Digest mode: the tokens of the document go to `d` (borrowed); the
+ *  digest equals the one a pq_jpull computes over the same document. */
+void pq_jemit_init_digest(pq_jemit *e, pq_jdigest *d);
 
 PQ_NODISCARD pq_status pq_jemit_object_begin(pq_jemit *e, pq_error *err);
 PQ_NODISCARD pq_status pq_jemit_object_end(pq_jemit *e, pq_error *err);

@@ -76,12 +76,26 @@ static bool up_to_date(const char *pq_path, pq_nz_kind kind, const char *info)
     return source_ok && layout_ok && side_ok;
 }
 
-/* Read the written files back and compare with the source. */
-static pq_status verify(const char *pq_path, const char *json_path, pq_error *err)
+/* Read the written files back and compare them with the source: by digest
+ * when the conversion digested the source (one parse of the source in
+ * all), token by token otherwise, and token by token after a digest
+ * mismatch too, to name the first difference. */
+static pq_status verify(const char *pq_path, const char *json_path, const uint8_t *source_digest, pq_error *err)
 {
     pq_nz_doc back;
     PQ_TRY(pq_nz_load_parquet(pq_path, true, &back, err));
-    pq_status st = pq_nz_compare_json(&back, json_path, err);
+    pq_status st = PQ_OK;
+    bool compare = source_digest == NULL;
+    if (!compare) {
+        uint8_t copy[32];
+        st = nz_digest_doc(&back, copy, err);
+        compare = st == PQ_OK && memcmp(copy, source_digest, 32) != 0;
+    }
+    if (compare) {
+        st = pq_nz_compare_json(&back, json_path, err);
+        if (st == PQ_OK && source_digest) /* cannot happen unless the source changed meanwhile */
+            st = PQ_FAIL(err, PQ_ERR_CORRUPT, "the Parquet copy's digest differs from the source's");
+    }
     pq_nz_doc_reset(&back);
     return st;
 }
@@ -163,10 +177,16 @@ static pq_status remove_source(const char *json_path, pq_error *err)
 }
 
 static pq_status convert(const char *json_path, const char *pq_path, pq_nz_kind kind, const nz_migrate_options *o,
-                         const char *info, nz_migrate_result *res, pq_error *err)
+                         const char *info, nz_migrate_result *res, uint8_t digest[32], pq_error *err)
 {
     pq_nz_doc d;
-    PQ_TRY(pq_nz_load_json(json_path, kind, &d, err));
+    pq_jdigest *dg = malloc(sizeof *dg);
+    if (dg == NULL) return PQ_NOMEM(err);
+    pq_jdigest_init(dg);
+    pq_status ld = nz_load_json_file(json_path, kind, &d, dg, err);
+    pq_jdigest_final(dg, digest);
+    free(dg);
+    PQ_TRY(ld);
     note_unforeseen(&d, res);
     char *written = NULL;
     pq_nz_write_options wo = { o->codec, info };
@@ -187,9 +207,10 @@ pq_status nz_migrate_file(const char *json_path, const char *out_dir, pq_nz_kind
     if (st == PQ_OK) st = source_info(json_path, info, sizeof info, &res->bytes_in, err);
     if (st) return st;
     bool skip = !o->force && up_to_date(pq_path, kind, info);
-    if (!skip) st = convert(json_path, pq_path, kind, o, info, res, err);
+    uint8_t digest[32];
+    if (!skip) st = convert(json_path, pq_path, kind, o, info, res, digest, err);
     if (st == PQ_OK && ((o->verify && !skip) || o->delete_json)) {
-        st = verify(pq_path, json_path, err);
+        st = verify(pq_path, json_path, skip ? NULL : digest, err);
         if (st != PQ_OK && !skip) unlink(pq_path); /* never leave a copy that differs */
     }
     if (st == PQ_OK && o->delete_json) {

@@ -9,7 +9,10 @@
  *   2. convert: stream the JSON into tables, write every file through a
  *      temporary name, fsync, rename (side files first, main file last).
  *   3. verify: read the written files back and compare the document they
- *      hold with the JSON, token by token (json_compare.h).  A difference
+ *      hold with the JSON: by the SHA-256 of their token streams (the
+ *      source's taken while converting it, io/json_pull.h pq_jdigest), or
+ *      token by token (json_compare.h) for a file converted by an earlier
+ *      run, and to name the place after a digest mismatch.  A difference
  *      removes the written main file (so nothing prefers it over the JSON)
  *      and fails the file.
  *   4. delete the JSON only when asked and only after 3 succeeded (also for

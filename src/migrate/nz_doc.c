@@ -237,12 +237,14 @@ static pq_status import_document(nz_import *im, pq_jpull *p, pq_error *err)
     return st;
 }
 
-pq_status nz_load_json_source(const pq_source *src, pq_nz_kind kind, pq_nz_doc *out, pq_error *err)
+pq_status nz_load_json_source(const pq_source *src, pq_nz_kind kind, pq_nz_doc *out, pq_jdigest *digest,
+                              pq_error *err)
 {
     memset(out, 0, sizeof *out);
     out->kind = kind;
     pq_jpull *p = NULL;
     pq_status st = pq_jpull_open(&p, src, NULL, NULL, err);
+    if (st == PQ_OK) pq_jpull_set_digest(p, digest);
     nz_import im = { .doc = out };
     pq_buf_init(&im.scratch, NULL);
     if (st == PQ_OK) st = import_document(&im, p, err);
@@ -252,15 +254,20 @@ pq_status nz_load_json_source(const pq_source *src, pq_nz_kind kind, pq_nz_doc *
     return st;
 }
 
-pq_status pq_nz_load_json(const char *path, pq_nz_kind kind, pq_nz_doc *out, pq_error *err)
+pq_status nz_load_json_file(const char *path, pq_nz_kind kind, pq_nz_doc *out, pq_jdigest *digest, pq_error *err)
 {
     memset(out, 0, sizeof *out);
     pq_source src;
     PQ_TRY(pq_source_open_file_mode(&src, path, false, err)); /* pread: RSS stays bounded */
-    pq_status st = nz_load_json_source(&src, kind, out, err);
+    pq_status st = nz_load_json_source(&src, kind, out, digest, err);
     pq_source_close(&src);
     if (st && err && err->path[0] == 0) snprintf(err->path, sizeof err->path, "%s", path);
     return st;
+}
+
+pq_status pq_nz_load_json(const char *path, pq_nz_kind kind, pq_nz_doc *out, pq_error *err)
+{
+    return nz_load_json_file(path, kind, out, NULL, err);
 }
 
 /* ------------------------------------------------------------- export */
@@ -347,6 +354,23 @@ pq_status pq_nz_export_file(const pq_nz_doc *d, const char *out_path, pq_error *
         else pq_sink_abort(sink);
     }
     pq_buf_reset(&out);
+    return st;
+}
+
+pq_status nz_digest_doc(const pq_nz_doc *d, uint8_t out[32], pq_error *err)
+{
+    pq_jdigest *dg = malloc(sizeof *dg);
+    pq_jemit *e = malloc(sizeof *e);
+    pq_status st = dg && e ? PQ_OK : PQ_NOMEM(err);
+    if (st == PQ_OK) {
+        pq_jdigest_init(dg);
+        pq_jemit_init_digest(e, dg);
+        st = emit_document(d, e, err);
+        if (st == PQ_OK) st = pq_jemit_finish(e, err);
+        if (st == PQ_OK) pq_jdigest_final(dg, out);
+    }
+    free(e);
+    free(dg);
     return st;
 }
 

@@ -38,7 +38,13 @@ typedef struct nz_kind_ops {
 extern const nz_kind_ops nz_universe_ops, nz_backtest_ops, nz_trades_ops;
 
 /* The same as pq_nz_load_json / pq_nz_compare_json over any source (tests, fuzzing). */
-PQ_NODISCARD pq_status nz_load_json_source(const pq_source *src, pq_nz_kind kind, pq_nz_doc *out, pq_error *err);
+PQ_NODISCARD pq_status nz_load_json_source(const pq_source *src, pq_nz_kind kind, pq_nz_doc *out, pq_jdigest *digest,
+                                           pq_error *err);
+/* pq_nz_load_json, also digesting the source's tokens when `digest` is not NULL. */
+PQ_NODISCARD pq_status nz_load_json_file(const char *path, pq_nz_kind kind, pq_nz_doc *out, pq_jdigest *digest,
+                                         pq_error *err);
+/* The digest of the document the tables hold (equal to the source's when lossless). */
+PQ_NODISCARD pq_status nz_digest_doc(const pq_nz_doc *d, uint8_t out[32], pq_error *err);
 PQ_NODISCARD pq_status nz_compare_source(const pq_nz_doc *d, const pq_source *src, pq_error *err);
 /* The export into memory. */
 PQ_NODISCARD pq_status nz_export_buf(const pq_nz_doc *d, pq_buf *out, pq_error *err);
