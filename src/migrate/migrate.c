@@ -100,9 +100,9 @@ static pq_status verify(const char *pq_path, const char *json_path, const uint8_
     return st;
 }
 
-static int64_t written_bytes(const char *list)
+/* Call fn for each path of a newline-separated list (pq_nz_write_parquet's). */
+static void each_path(const char *list, void (*fn)(const char *path, void *ctx), void *ctx)
 {
-    int64_t total = 0;
     char path[8192];
     for (const char *p = list; p && *p;) {
         const char *nl = strchr(p, '\n');
@@ -110,10 +110,18 @@ static int64_t written_bytes(const char *list)
         if (n < sizeof path) {
             memcpy(path, p, n);
             path[n] = 0;
-            total += file_size(path);
+            fn(path, ctx);
         }
         p += n + (nl != NULL);
     }
+}
+
+static void add_size(const char *path, void *ctx) { *(int64_t *)ctx += file_size(path); }
+
+static int64_t written_bytes(const char *list)
+{
+    int64_t total = 0;
+    each_path(list, add_size, &total);
     return total;
 }
 
@@ -177,7 +185,7 @@ static pq_status remove_source(const char *json_path, pq_error *err)
 }
 
 static pq_status convert(const char *json_path, const char *pq_path, pq_nz_kind kind, const nz_migrate_options *o,
-                         const char *info, nz_migrate_result *res, uint8_t digest[32], pq_error *err)
+                         const char *info, nz_migrate_result *res, uint8_t digest[32], char **written, pq_error *err)
 {
     pq_nz_doc d;
     pq_jdigest *dg = malloc(sizeof *dg);
@@ -188,14 +196,23 @@ static pq_status convert(const char *json_path, const char *pq_path, pq_nz_kind 
     free(dg);
     PQ_TRY(ld);
     note_unforeseen(&d, res);
-    char *written = NULL;
     pq_nz_write_options wo = { o->codec, info };
-    pq_status st = pq_nz_write_parquet(&d, pq_path, &wo, &written, err);
+    pq_status st = pq_nz_write_parquet(&d, pq_path, &wo, written, err);
     pq_nz_doc_reset(&d);
-    res->bytes_out = written_bytes(written);
-    free(written);
+    res->bytes_out = written_bytes(*written);
     return st;
 }
+
+/* After a failed verification: remove what this file's conversion wrote,
+ * main file included, so that nothing would prefer it over the JSON; not
+ * candle files, which other universes may share. */
+static void unlink_unshared(const char *path, void *ctx)
+{
+    (void)ctx;
+    if (strstr(path, "/candles/") == NULL) unlink(path);
+}
+
+static void remove_written(const char *list) { each_path(list, unlink_unshared, NULL); }
 
 pq_status nz_migrate_file(const char *json_path, const char *out_dir, pq_nz_kind kind, const nz_migrate_options *o,
                           nz_migrate_result *res, pq_error *err)
@@ -208,11 +225,13 @@ pq_status nz_migrate_file(const char *json_path, const char *out_dir, pq_nz_kind
     if (st) return st;
     bool skip = !o->force && up_to_date(pq_path, kind, info);
     uint8_t digest[32];
-    if (!skip) st = convert(json_path, pq_path, kind, o, info, res, digest, err);
+    char *written = NULL;
+    if (!skip) st = convert(json_path, pq_path, kind, o, info, res, digest, &written, err);
     if (st == PQ_OK && ((o->verify && !skip) || o->delete_json)) {
         st = verify(pq_path, json_path, skip ? NULL : digest, err);
-        if (st != PQ_OK && !skip) unlink(pq_path); /* never leave a copy that differs */
+        if (st != PQ_OK && !skip) remove_written(written); /* never leave a copy that differs */
     }
+    free(written);
     if (st == PQ_OK && o->delete_json) {
         st = remove_source(json_path, err);
         res->deleted = st == PQ_OK;

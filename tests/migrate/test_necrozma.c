@@ -15,8 +15,10 @@
  */
 #include "harness.h"
 
+#include "migrate/migrate.h"
 #include "migrate/nz_internal.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -302,6 +304,50 @@ TEST(load_prefers_parquet_unless_json_newer)
     CHECK_STATUS(pq_nz_load("/nonexistent/x", PQ_NZ_UNIVERSE, &d, &from, &stale, &err), PQ_ERR_NOT_FOUND);
 }
 
+/* A Parquet copy that differs from its JSON (here: tampered with after the
+ * migration, keeping its up-to-date mark) must never let --delete-json
+ * remove the JSON. */
+TEST(delete_refused_when_copy_differs)
+{
+    char dir[300], src[400], pq[400];
+    snprintf(dir, sizeof dir, "%s/verify", tmp);
+    CHECK(mkdir(dir, 0777) == 0);
+    snprintf(src, sizeof src, "%s/x_backtest.json", dir);
+    snprintf(pq, sizeof pq, "%s/x_backtest.parquet", dir);
+    size_t n;
+    char *text = slurp(SAMPLES "/EURUSD_2025_universe_5m_5lb_backtest.json", &n);
+    CHECK(text != NULL);
+    if (text == NULL) return;
+    spit(src, text);
+    free(text);
+    pq_error err;
+    nz_migrate_result res;
+    nz_migrate_options o = { PQ_CODEC_SNAPPY, false, false, true };
+    CHECK_OK(nz_migrate_file(src, dir, PQ_NZ_BACKTEST, &o, &res, &err), &err);
+    CHECK(res.outcome == NZ_DONE);
+    /* tamper: one metric changed in the last bit, the footer kept */
+    pq_nz_doc d;
+    CHECK_OK(pq_nz_load_parquet(pq, true, &d, &err), &err);
+    int64_t c = pq_schema_find(&d.main.schema, "win_rate");
+    double *v = &((double *)d.main.columns[c].values)[3];
+    *v = nextafter(*v, 2.0);
+    char *info = strdup(pq_nz_doc_get(&d, "parquant.source"));
+    pq_nz_write_options wo = { PQ_CODEC_SNAPPY, info };
+    CHECK_OK(pq_nz_write_parquet(&d, pq, &wo, NULL, &err), &err);
+    free(info);
+    pq_nz_doc_reset(&d);
+    o.delete_json = true;
+    CHECK_STATUS(nz_migrate_file(src, dir, PQ_NZ_BACKTEST, &o, &res, &err), PQ_ERR_CORRUPT);
+    CHECK(strstr(err.message, "$.results[3].win_rate") != NULL);
+    CHECK(res.outcome == NZ_FAILED && !res.deleted);
+    CHECK(access(src, F_OK) == 0);
+    /* --force converts again, verifies by digest, and deletes */
+    o.force = true;
+    CHECK_OK(nz_migrate_file(src, dir, PQ_NZ_BACKTEST, &o, &res, &err), &err);
+    CHECK(res.outcome == NZ_DONE && res.deleted);
+    CHECK(access(src, F_OK) != 0);
+}
+
 int main(void)
 {
     snprintf(tmp, sizeof tmp, "/tmp/pq-necrozma-XXXXXX");
@@ -314,6 +360,7 @@ int main(void)
     RUN(comparer_names_the_difference);
     RUN(malformed_json_errors);
     RUN(load_prefers_parquet_unless_json_newer);
+    RUN(delete_refused_when_copy_differs);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmp);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmp);
