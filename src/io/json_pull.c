@@ -957,59 +957,55 @@ static pq_status scan(pq_jpull *p, ptok *t, pq_error *err)
 
 void pq_jdigest_init(pq_jdigest *d)
 {
-    sha256_init(&d->sha);
+    (void)XXH3_128bits_reset(&d->state);
     d->n = 0;
-}
-
-static void digest_bytes(pq_jdigest *d, const void *p, size_t n)
-{
-    if (d->n + n > sizeof d->buf) {
-        sha256_update(&d->sha, d->n, d->buf);
-        d->n = 0;
-        if (n > sizeof d->buf) {
-            sha256_update(&d->sha, n, p);
-            return;
-        }
-    }
-    if (n) memcpy(d->buf + d->n, p, n);
-    d->n += n;
 }
 
 void pq_jdigest_token(pq_jdigest *d, const pq_jtok *t)
 {
-    /* type byte, then a string's 4-byte length and bytes, or a number's 8 bytes */
-    uint8_t head[9];
-    size_t n = 1;
-    head[0] = (uint8_t)t->type;
+    /* type byte, then a string's 4-byte length and bytes, or a number's 8
+     * bytes, stored straight into the block (building the record in a
+     * small array first and copying it stalled on store forwarding) */
     bool text = t->type == PQ_JTOK_KEY || t->type == PQ_JTOK_STRING || t->type == PQ_JTOK_BIGINT;
+    size_t len = text ? t->len : 0;
+    if (d->n + 9 + len > sizeof d->buf) {
+        (void)XXH3_128bits_update(&d->state, d->buf, d->n);
+        d->n = 0;
+        if (9 + len > sizeof d->buf) { /* a long string: its bytes go in directly */
+            uint8_t head[5] = { (uint8_t)t->type };
+            uint32_t l = (uint32_t)len;
+            memcpy(head + 1, &l, 4);
+            (void)XXH3_128bits_update(&d->state, head, 5);
+            (void)XXH3_128bits_update(&d->state, t->str, len);
+            return;
+        }
+    }
+    uint8_t *w = d->buf + d->n;
+    w[0] = (uint8_t)t->type;
     if (text) {
-        uint32_t len = t->len;
-        memcpy(head + 1, &len, 4);
-        n = 5;
+        uint32_t l = (uint32_t)len;
+        memcpy(w + 1, &l, 4);
+        memcpy(w + 5, t->str, len);
+        d->n += 5 + len;
     } else if (t->type == PQ_JTOK_INT || t->type == PQ_JTOK_DOUBLE) {
         uint64_t v;
         if (t->type == PQ_JTOK_INT) v = (uint64_t)t->i;
         else if (isnan(t->d)) v = UINT64_C(0x7ff8000000000000); /* every NaN is the token NaN */
         else memcpy(&v, &t->d, 8);
-        memcpy(head + 1, &v, 8);
-        n = 9;
+        memcpy(w + 1, &v, 8);
+        d->n += 9;
+    } else {
+        d->n += 1;
     }
-    size_t len = text ? t->len : 0;
-    if (d->n + n + len <= sizeof d->buf) { /* the common case: room in the block */
-        memcpy(d->buf + d->n, head, n);
-        if (len) memcpy(d->buf + d->n + n, t->str, len);
-        d->n += n + len;
-        return;
-    }
-    digest_bytes(d, head, n);
-    if (len) digest_bytes(d, t->str, len);
 }
 
-void pq_jdigest_final(pq_jdigest *d, uint8_t out[32])
+void pq_jdigest_final(pq_jdigest *d, uint8_t out[16])
 {
-    if (d->n) sha256_update(&d->sha, d->n, d->buf);
+    if (d->n) (void)XXH3_128bits_update(&d->state, d->buf, d->n);
     d->n = 0;
-    sha256_digest(&d->sha, 32, out);
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, XXH3_128bits_digest(&d->state));
+    memcpy(out, c.digest, 16);
 }
 
 void pq_jpull_set_digest(pq_jpull *p, pq_jdigest *d) { p->digest = d; }

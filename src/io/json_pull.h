@@ -43,7 +43,8 @@
 #include "io/json.h"
 #include "io/source.h"
 
-#include <nettle/sha2.h>
+#define XXH_STATIC_LINKING_ONLY /* XXH3_state_t by value */
+#include <xxhash.h>
 
 typedef enum pq_jtok_type {
     PQ_JTOK_END = 0,      /* after the top-level value (and trailing whitespace) */
@@ -126,22 +127,26 @@ PQ_NODISCARD pq_status pq_jpull_skip(pq_jpull *p, pq_error *err);
 
 /* ------------------------------------------------------------ digest */
 
-/** SHA-256 of a token stream: each token's type and content (key and
- *  string bytes, an integer's value, a float's bits with one NaN, a big
- *  integer's text), not its spelling or the whitespace around it.  Two
- *  documents have the same digest exactly when a token-by-token comparison
- *  (migrate/json_compare.h) finds them equal, so a migration proves its
- *  copy by digesting the source while converting it and the copy while
- *  reading it back, without parsing the source twice. */
+/** A 128-bit hash (XXH3, libxxhash) of a token stream: each token's type
+ *  and content (key and string bytes, an integer's value, a float's bits
+ *  with one NaN, a big integer's text), not its spelling or the whitespace
+ *  around it.  Two documents have the same digest when a token-by-token
+ *  comparison (migrate/json_compare.h) finds them equal, and different ones
+ *  otherwise but with probability 2^-128: a migration proves its copy by
+ *  digesting the source while converting it and the copy while reading it
+ *  back, without parsing the source twice.  XXH3 rather than SHA-256: this
+ *  guards against bugs and corruption, not against an adversary who would
+ *  also control parquant's output, and SHA-256 took a quarter of a
+ *  verified migration (docs/migrate.md). */
 typedef struct pq_jdigest {
-    struct sha256_ctx sha;
+    XXH3_state_t state;
     size_t n;
-    uint8_t buf[4096]; /* tokens are hashed in blocks: SHA-256 is slow on small updates */
+    uint8_t buf[4096]; /* tokens are hashed in blocks: per-token updates cost more */
 } pq_jdigest;
 
 void pq_jdigest_init(pq_jdigest *d);
 void pq_jdigest_token(pq_jdigest *d, const pq_jtok *t);
-void pq_jdigest_final(pq_jdigest *d, uint8_t out[32]);
+void pq_jdigest_final(pq_jdigest *d, uint8_t out[16]);
 
 /** Digest every token the parser reads from now on into `d` (borrowed;
  *  NULL stops). */

@@ -87,9 +87,9 @@ static pq_status verify(const char *pq_path, const char *json_path, const uint8_
     pq_status st = PQ_OK;
     bool compare = source_digest == NULL;
     if (!compare) {
-        uint8_t copy[32];
+        uint8_t copy[16];
         st = nz_digest_doc(&back, copy, err);
-        compare = st == PQ_OK && memcmp(copy, source_digest, 32) != 0;
+        compare = st == PQ_OK && memcmp(copy, source_digest, 16) != 0;
     }
     if (compare) {
         st = pq_nz_compare_json(&back, json_path, err);
@@ -185,7 +185,7 @@ static pq_status remove_source(const char *json_path, pq_error *err)
 }
 
 static pq_status convert(const char *json_path, const char *pq_path, pq_nz_kind kind, const nz_migrate_options *o,
-                         const char *info, nz_migrate_result *res, uint8_t digest[32], char **written, pq_error *err)
+                         const char *info, nz_migrate_result *res, uint8_t digest[16], char **written, pq_error *err)
 {
     pq_nz_doc d;
     pq_jdigest *dg = malloc(sizeof *dg);
@@ -224,7 +224,7 @@ pq_status nz_migrate_file(const char *json_path, const char *out_dir, pq_nz_kind
     if (st == PQ_OK) st = source_info(json_path, info, sizeof info, &res->bytes_in, err);
     if (st) return st;
     bool skip = !o->force && up_to_date(pq_path, kind, info);
-    uint8_t digest[32];
+    uint8_t digest[16];
     char *written = NULL;
     if (!skip) st = convert(json_path, pq_path, kind, o, info, res, digest, &written, err);
     if (st == PQ_OK && ((o->verify && !skip) || o->delete_json)) {

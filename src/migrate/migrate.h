@@ -9,7 +9,7 @@
  *   2. convert: stream the JSON into tables, write every file through a
  *      temporary name, fsync, rename (side files first, main file last).
  *   3. verify: read the written files back and compare the document they
- *      hold with the JSON: by the SHA-256 of their token streams (the
+ *      hold with the JSON: by the XXH3-128 digest of their token streams (the
  *      source's taken while converting it, io/json_pull.h pq_jdigest), or
  *      token by token (json_compare.h) for a file converted by an earlier
  *      run, and to name the place after a digest mismatch.  A difference

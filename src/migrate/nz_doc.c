@@ -357,7 +357,7 @@ pq_status pq_nz_export_file(const pq_nz_doc *d, const char *out_path, pq_error *
     return st;
 }
 
-pq_status nz_digest_doc(const pq_nz_doc *d, uint8_t out[32], pq_error *err)
+pq_status nz_digest_doc(const pq_nz_doc *d, uint8_t out[16], pq_error *err)
 {
     pq_jdigest *dg = malloc(sizeof *dg);
     pq_jemit *e = malloc(sizeof *e);

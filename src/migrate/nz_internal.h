@@ -44,7 +44,7 @@ PQ_NODISCARD pq_status nz_load_json_source(const pq_source *src, pq_nz_kind kind
 PQ_NODISCARD pq_status nz_load_json_file(const char *path, pq_nz_kind kind, pq_nz_doc *out, pq_jdigest *digest,
                                          pq_error *err);
 /* The digest of the document the tables hold (equal to the source's when lossless). */
-PQ_NODISCARD pq_status nz_digest_doc(const pq_nz_doc *d, uint8_t out[32], pq_error *err);
+PQ_NODISCARD pq_status nz_digest_doc(const pq_nz_doc *d, uint8_t out[16], pq_error *err);
 PQ_NODISCARD pq_status nz_compare_source(const pq_nz_doc *d, const pq_source *src, pq_error *err);
 /* The export into memory. */
 PQ_NODISCARD pq_status nz_export_buf(const pq_nz_doc *d, pq_buf *out, pq_error *err);
