@@ -38,9 +38,12 @@ static const char MIGRATE_USAGE[] =
     "  --yes                confirm --delete-json without asking (required when stdin is not a terminal)\n"
     "  --no-verify          skip the read-back comparison (not with --delete-json)\n";
 
-/* Output bytes per input byte, measured on `parquant generate necrozma
- * --scale production` (docs/migrate.md), for --dry-run estimates. */
-static double estimated_ratio(pq_nz_kind k) { return k == PQ_NZ_UNIVERSE ? 0.10 : k == PQ_NZ_BACKTEST ? 0.30 : 0.25; }
+/* Output bytes per input byte for --dry-run estimates, from `bench/migrate.sh`
+ * on `parquant generate necrozma --scale production` (docs/performance.md):
+ * universes 0.017 when the 5 lookbacks of an interval share their candle
+ * file, ~0.08 for a universe alone (0.05 splits the difference); backtests
+ * and trade logs 0.22. */
+static double estimated_ratio(pq_nz_kind k) { return k == PQ_NZ_UNIVERSE ? 0.05 : 0.22; }
 
 typedef struct section {
     pq_nz_kind kind;
