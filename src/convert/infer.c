@@ -19,6 +19,8 @@
  */
 #include "convert/infer.h"
 
+#include "core/calendar.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,16 +218,6 @@ pq_status pq_text_double(const uint8_t *p, size_t n, pq_buf *scratch, double *ou
 
 /* ---------------------------------------------------------- dates, times */
 
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = (unsigned)(y - era * 400);
-    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
 static unsigned days_in_month(int64_t y, unsigned m)
 {
     static const unsigned dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -248,7 +240,7 @@ static bool date10(const uint8_t *p, int64_t *days)
     int64_t y = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
     unsigned m = m0 * 10 + m1, d = d0 * 10 + d1;
     if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) return false;
-    *days = days_from_civil(y, m, d);
+    *days = pq_days_from_civil(y, m, d);
     return true;
 }
 

@@ -23,12 +23,9 @@
  * an error reports line, column (1-based byte column) and byte offset.
  */
 #include "io/json.h"
+#include "io/json_scan.h"
 
 #include <stdio.h>
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #define PQ_JSON_F_SCRATCH 1 /* node str lives in scratch at offset `i` until fix-up */
 
@@ -116,26 +113,6 @@ static inline void skip_ws(jp *j)
         } else break;
     }
     j->p = p;
-}
-
-/* First byte at or after p that is '"', '\\', a control byte or >= 0x80.
- * The NUL sentinel at end guarantees a stop; reads stay within the pad. */
-static inline const uint8_t *scan_str(const uint8_t *p)
-{
-#if defined(__SSE2__)
-    const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'), sp = _mm_set1_epi8(0x20);
-    for (;;) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-        /* signed compare: bytes >= 0x80 are negative, so "< 0x20" flags them too */
-        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, bs)), _mm_cmplt_epi8(v, sp));
-        unsigned bits = (unsigned)_mm_movemask_epi8(m);
-        if (bits) return p + __builtin_ctz(bits);
-        p += 16;
-    }
-#else
-    while (*p != '"' && *p != '\\' && *p >= 0x20 && *p < 0x80) p++;
-    return p;
-#endif
 }
 
 /* ---------------------------------------------------------------- DOM */
@@ -298,7 +275,7 @@ static pq_status string_slow(jp *j, uint32_t idx, const uint8_t *s)
         else if (c >= 0x80) PQ_TRY(string_utf8(j, true));
         else if (c < 0x20) return string_control(j);
         else {
-            const uint8_t *q = scan_str(j->p);
+            const uint8_t *q = pq_json_scan_str(j->p);
             PQ_TRY(pq_buf_append(sc, j->p, (size_t)(q - j->p), j->err));
             j->p = q;
         }
@@ -315,7 +292,7 @@ static pq_status parse_string(jp *j, uint32_t idx)
 {
     const uint8_t *s = ++j->p;
     for (;;) {
-        j->p = scan_str(j->p);
+        j->p = pq_json_scan_str(j->p);
         uint8_t c = *j->p;
         if (c == '"') break;
         if (c == '\\') return string_slow(j, idx, s);

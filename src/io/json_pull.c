@@ -43,6 +43,7 @@
 #include "io/json_pull.h"
 
 #include "core/strtod.h"
+#include "io/json_scan.h"
 
 #include <float.h>
 #include <math.h>
@@ -292,26 +293,6 @@ static inline const uint8_t *skip_ws(pq_jpull *p, const uint8_t *q)
     }
 }
 
-/* First byte at or after q that is '"', '\\', a control byte or >= 0x80;
- * the NUL sentinel guarantees a stop, reads stay within the pad. */
-static inline const uint8_t *scan_str(const uint8_t *q)
-{
-#if defined(__SSE2__)
-    const __m128i qt = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'), sp = _mm_set1_epi8(0x20);
-    for (;;) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
-        /* signed compare: bytes >= 0x80 are negative, so "< 0x20" flags them too */
-        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, qt), _mm_cmpeq_epi8(v, bs)), _mm_cmplt_epi8(v, sp));
-        unsigned bits = (unsigned)_mm_movemask_epi8(m);
-        if (bits) return q + __builtin_ctz(bits);
-        q += 16;
-    }
-#else
-    while (*q != '"' && *q != '\\' && *q >= 0x20 && *q < 0x80) q++;
-    return q;
-#endif
-}
-
 /* State after a complete value. */
 static inline int after_value(const pq_jpull *p)
 {
@@ -449,7 +430,7 @@ static pq_status string_escaped(pq_jpull *p, const uint8_t *s, const uint8_t *q,
         else if (c >= 0x80) st = utf8_char(p, &q, true, err);
         else if (c < 0x20) st = string_control(p, q, err);
         else {
-            const uint8_t *r = scan_str(q);
+            const uint8_t *r = pq_json_scan_str(q);
             st = pq_buf_append(sc, q, (size_t)(r - q), err);
             q = r;
         }
@@ -471,7 +452,7 @@ static inline pq_status scan_string(pq_jpull *p, const uint8_t *q, const uint8_t
 {
     const uint8_t *s = q + 1, *r = s;
     for (;;) {
-        r = scan_str(r);
+        r = pq_json_scan_str(r);
         uint8_t c = *r;
         if (c == '"') break;
         if (c == '\\') {

@@ -27,6 +27,7 @@
 
 #include "core/core.h"
 #include "migrate/json_emit.h"
+#include "migrate/nz_time.h"
 
 /* ================================================================ API */
 
@@ -138,9 +139,6 @@ typedef struct pq_nzg_series {
     size_t n;
 } pq_nzg_series;
 
-/** "YYYY-MM-DD HH:MM:SS+00:00" (25 bytes and a NUL). */
-#define NZG_TIME_LEN 25
-void pq_nzg_format_time(int64_t t, char out[NZG_TIME_LEN + 1]);
 /** 0 = Monday .. 6 = Sunday. */
 int pq_nzg_weekday(int64_t t);
 /** Seconds since the epoch of y-m-d 00:00:00 UTC. */

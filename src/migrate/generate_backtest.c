@@ -284,8 +284,8 @@ static void backtest_timestamp(backtest *b, char *out, size_t cap)
 {
     int64_t t = pq_nzg_epoch(b->g->year + 1, 1, 15) + 3 * 3600 + 41 * 60 + 27;
     t += (int64_t)(b->k * NZG_N_LOOKBACKS + b->j) * 127 + pq_nzg_range(&b->rng, 0, 60);
-    char ts[NZG_TIME_LEN + 1];
-    pq_nzg_format_time(t, ts);
+    char ts[NZ_TIME_LEN + 1];
+    nz_time_format(t, ts);
     ts[10] = 'T';
     ts[19] = 0; /* drop "+00:00" */
     /* isoformat() omits a zero microsecond part; never draw 0 */

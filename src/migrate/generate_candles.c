@@ -17,64 +17,21 @@
  */
 #include "migrate/generate.h"
 
+#include "core/calendar.h"
+
 #include <math.h>
 
 /* ---------------------------------------------------------- calendar */
 
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-/* Inverse of days_from_civil. */
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 /* Division rounding toward minus infinity (times before 1970). */
 static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
 
-int64_t pq_nzg_epoch(int y, int m, int d) { return days_from_civil(y, m, d) * 86400; }
+int64_t pq_nzg_epoch(int y, int m, int d) { return pq_days_from_civil(y, m, d) * 86400; }
 
 int pq_nzg_weekday(int64_t t)
 {
     int64_t days = floor_div(t, 86400);
     return (int)(((days + 3) % 7 + 7) % 7); /* 1970-01-01 was a Thursday (3) */
-}
-
-/* n decimal digits of v >= 0, zero-padded. */
-static void digits(char *p, int v, int n)
-{
-    for (int i = n - 1; i >= 0; i--, v /= 10) p[i] = (char)('0' + v % 10);
-}
-
-/* Written by hand: called for every candle and history point. */
-void pq_nzg_format_time(int64_t t, char out[NZG_TIME_LEN + 1])
-{
-    int64_t days = floor_div(t, 86400), sec = t - days * 86400;
-    int y, m, d;
-    civil_from_days(days, &y, &m, &d);
-    memcpy(out, "0000-00-00 00:00:00+00:00", NZG_TIME_LEN + 1);
-    digits(out, y % 10000, 4);
-    digits(out + 5, m, 2);
-    digits(out + 8, d, 2);
-    digits(out + 11, (int)(sec / 3600), 2);
-    digits(out + 14, (int)(sec / 60 % 60), 2);
-    digits(out + 17, (int)(sec % 60), 2);
 }
 
 /* ------------------------------------------------------------ candles */

@@ -24,9 +24,9 @@ static double px(int32_t pts) { return (double)pts / 100000.0; }
 /* A timestamp string of §1.1's format. */
 static pq_status emit_time(pq_jemit *e, int64_t t, pq_error *err)
 {
-    char ts[NZG_TIME_LEN + 1];
-    pq_nzg_format_time(t, ts);
-    return pq_jemit_string(e, ts, NZG_TIME_LEN, err);
+    char ts[NZ_TIME_LEN + 1];
+    nz_time_format(t, ts);
+    return pq_jemit_string(e, ts, NZ_TIME_LEN, err);
 }
 
 /* mean(high - low) / mean(close) over the 21 bars up to the entry (§4.2,

@@ -451,12 +451,12 @@ static pq_status emit_results(universe *u, pq_jemit *e, pq_error *err)
  * pandas does, so e.g. body = close - open shows its rounding. */
 static pq_status emit_candle(pq_jemit *e, const pq_nzg_candle *c, pq_error *err)
 {
-    char ts[NZG_TIME_LEN + 1];
-    pq_nzg_format_time(c->t, ts);
+    char ts[NZ_TIME_LEN + 1];
+    nz_time_format(c->t, ts);
     double o = px(c->o), h = px(c->h), l = px(c->l), cl = px(c->c), body = cl - o;
     PQ_TRY(pq_jemit_object_begin(e, err));
     PQ_TRY(pq_nzg_key(e, "timestamp", err));
-    PQ_TRY(pq_jemit_string(e, ts, NZG_TIME_LEN, err));
+    PQ_TRY(pq_jemit_string(e, ts, NZ_TIME_LEN, err));
     PQ_TRY(pq_nzg_kv_dbl(e, "open", o, err));
     PQ_TRY(pq_nzg_kv_dbl(e, "high", h, err));
     PQ_TRY(pq_nzg_kv_dbl(e, "low", l, err));
@@ -475,10 +475,10 @@ static pq_status emit_candle(pq_jemit *e, const pq_nzg_candle *c, pq_error *err)
 /* metadata: first and last candle times, counts. */
 static pq_status emit_metadata(universe *u, pq_jemit *e, pq_error *err)
 {
-    char first[NZG_TIME_LEN + 1] = "", last[NZG_TIME_LEN + 1] = "";
+    char first[NZ_TIME_LEN + 1] = "", last[NZ_TIME_LEN + 1] = "";
     if (u->s->n > 0) {
-        pq_nzg_format_time(u->s->c[0].t, first);
-        pq_nzg_format_time(u->s->c[u->s->n - 1].t, last);
+        nz_time_format(u->s->c[0].t, first);
+        nz_time_format(u->s->c[u->s->n - 1].t, last);
     }
     PQ_TRY(pq_jemit_object_begin(e, err));
     PQ_TRY(pq_nzg_kv_str(e, "start_date", first, err));

@@ -13,6 +13,7 @@
 #include "migrate/nz_record.h"
 
 #include "io/json_pull.h"
+#include "migrate/nz_time.h"
 #include "table/canon.h"
 
 #include <stdio.h>
@@ -59,60 +60,18 @@ static int column_of(const nz_spec *s, int f)
     return c;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static int64_t days_from_civil(int64_t y, int m, int d)
+/* Microseconds <-> NECROZMA's timestamp text (whole seconds). */
+static void ts_format(int64_t us, char out[NZ_TIME_LEN + 1])
 {
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
+    nz_time_format(us / 1000000 - (us % 1000000 < 0), out);
 }
 
-static int two(const char *p) { return (p[0] - '0') * 10 + (p[1] - '0'); }
-
-/* Format microseconds since the epoch as "YYYY-MM-DD HH:MM:SS+00:00". */
-static void ts_format(int64_t us, char out[26])
-{
-    int64_t secs = us / 1000000, days = secs / 86400, sod = secs % 86400;
-    if (sod < 0) { sod += 86400; days--; }
-    /* civil_from_days */
-    int64_t z = days + 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-    int d = (int)(doy - (153 * mp + 2) / 5 + 1), m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    y += m <= 2;
-    int v[6] = { (int)(y % 10000), m, d, (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60) };
-    memcpy(out, "0000-00-00 00:00:00+00:00", 25);
-    out[0] = (char)('0' + v[0] / 1000);
-    out[1] = (char)('0' + v[0] / 100 % 10);
-    for (int i = 0; i < 6; i++) { /* two digits at 2, 5, 8, 11, 14, 17 */
-        int at = i == 0 ? 2 : 2 + 3 * i;
-        out[at] = (char)('0' + v[i] % 100 / 10);
-        out[at + 1] = (char)('0' + v[i] % 10);
-    }
-    out[25] = 0;
-}
-
-/* Parse exactly "YYYY-MM-DD HH:MM:SS+00:00" (a value that would not print
- * back identically is refused, so export is exact). */
 static bool ts_parse(const char *s, size_t n, int64_t *us)
 {
-    static const char shape[] = "dddd-dd-dd dd:dd:dd+00:00";
-    if (n != sizeof shape - 1) return false;
-    for (size_t i = 0; i < n; i++) {
-        if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i]) return false;
-    }
-    int64_t y = two(s) * 100 + two(s + 2);
-    int m = two(s + 5), d = two(s + 8), hh = two(s + 11), mi = two(s + 14), ss = two(s + 17);
-    if (m < 1 || m > 12 || d < 1 || d > 31 || hh > 23 || mi > 59 || ss > 59) return false;
-    *us = ((days_from_civil(y, m, d) * 86400) + hh * 3600 + mi * 60 + ss) * 1000000;
-    char back[26];
-    ts_format(*us, back);
-    return memcmp(back, s, n) == 0; /* rejects 2025-02-30 and the like */
+    int64_t secs;
+    if (!nz_time_parse(s, n, &secs)) return false;
+    *us = secs * 1000000;
+    return true;
 }
 
 static double node_double(const pq_json_node *n)
@@ -437,9 +396,9 @@ static pq_status emit_value(const nz_field *f, const pq_array *col, int64_t row,
     case NZ_I64: return pq_jemit_int(e, ((const int64_t *)col->values)[row], err);
     case NZ_F64: return pq_jemit_double(e, ((const double *)col->values)[row], err);
     case NZ_TS: {
-        char t[26];
+        char t[NZ_TIME_LEN + 1];
         ts_format(((const int64_t *)col->values)[row], t);
-        return pq_jemit_string(e, t, 25, err);
+        return pq_jemit_string(e, t, NZ_TIME_LEN, err);
     }
     case NZ_LIST_STR:
     case NZ_LIST_F64:

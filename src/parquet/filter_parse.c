@@ -16,6 +16,8 @@
  */
 #include "parquet/filter.h"
 
+#include "core/calendar.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -235,18 +237,6 @@ static bool dec_to_be(bool neg, pq_u128 mag, uint8_t *out, size_t w)
 
 /* ---------------------------------------------------- dates and times */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
- * days_from_civil). */
-static int64_t days_from_civil(int64_t y, int64_t mo, int64_t d)
-{
-    y -= mo <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 /* n digits at s into *out; false unless all are digits. */
 static bool digits(const char *s, int n, int64_t *out)
 {
@@ -269,7 +259,7 @@ static bool parse_date(const char *s, int64_t *days)
     if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1]) return false;
     bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     if (mo == 2 && d == 29 && !leap) return false;
-    *days = days_from_civil(y, mo, d);
+    *days = pq_days_from_civil(y, mo, d);
     return true;
 }
 

@@ -14,6 +14,7 @@
  */
 #include "table/canon.h"
 
+#include "core/calendar.h"
 #include "core/dtoa.h"
 #include "core/utf8.h"
 
@@ -168,25 +169,11 @@ pq_status pq_canon_decimal(const uint8_t *le16, int32_t scale, pq_buf *out, pq_e
 
 /* ------------------------------------------------------- dates, times */
 
-/* days since 1970-01-01 -> civil y/m/d (proleptic Gregorian). */
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
-
 static int date_text(int64_t days, char *o)
 {
     int64_t y;
     unsigned m, d;
-    civil_from_days(days, &y, &m, &d);
+    pq_civil_from_days(days, &y, &m, &d);
     if (y < 0) return sprintf(o, "-%04lld-%02u-%02u", (long long)-y, m, d);
     return sprintf(o, "%04lld-%02u-%02u", (long long)y, m, d);
 }
