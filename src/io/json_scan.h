@@ -1,4 +1,6 @@
-/* json_scan.h -- the string-body scanner shared by the two JSON parsers
+/* SPDX-License-Identifier: Apache-2.0
+ *
+ * io/json_scan.h - the string-body scanner shared by the two JSON parsers
  * (io/json.c, the DOM reader; io/json_pull.c, the streaming reader).
  *
  * pq_json_scan_str(p) returns the first byte at or after p that ends a run of
