@@ -6,8 +6,11 @@
  */
 #include "cli/cli.h"
 #include "convert/convert.h"
+#include "parquant/pnl.h"
 
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 static const char CONVERT_USAGE[] =
     "usage: parquant convert IN OUT.parquet [options]\n"
@@ -20,7 +23,92 @@ static const char CONVERT_USAGE[] =
     "  --page-size BYTES    target page size (default 1048576)\n"
     "  --no-dictionary      do not dictionary-encode\n"
     "  --format csv|json    input format (default: from the extension, then the content)\n"
-    "  --delimiter C        CSV field delimiter (default ',', tab for .tsv)\n";
+    "  --delimiter C        CSV field delimiter (default ',', tab for .tsv)\n"
+    "strategy P&L CSVs (Date,Day,... / Date,Zone,Day,... / the enhanced layout; docs/strategies.md):\n"
+    "  --as pnl|table       treat IN as a strategy P&L matrix or as a plain table\n"
+    "                       (default: pnl when the header starts like one of the three layouts)\n"
+    "  --layout L           wide (default: one column per strategy, like the CSV), partitioned\n"
+    "                       (OUT is a Hive dataset folder), long (date, [zone], strategy, pnl ...)\n"
+    "  --partition-by K     year or year,month (default year,month; implies --layout partitioned)\n"
+    "  --date-format F      auto (default: decided from the whole Date column), ymd, dmy, mdy\n";
+
+/* Options of the strategy P&L path. */
+typedef struct pnl_cli {
+    int as;                  /* 0 auto, 1 pnl, -1 table */
+    pq_pnl_write_options w;
+    const char *date_format;
+    bool layout_given;
+} pnl_cli;
+
+static int apply_pnl_option(pnl_cli *pc, const char *opt, const char *v, bool *handled)
+{
+    *handled = true;
+    if (!strcmp(opt, "--as")) {
+        if (!strcmp(v, "pnl")) pc->as = 1;
+        else if (!strcmp(v, "table")) pc->as = -1;
+        else return cli_usage_error("convert", CONVERT_USAGE, "--as expects pnl or table, found '%s'", v);
+    } else if (!strcmp(opt, "--layout")) {
+        if (!strcmp(v, "wide")) pc->w.store = PQ_PNL_STORE_WIDE;
+        else if (!strcmp(v, "partitioned")) pc->w.store = PQ_PNL_STORE_PARTITIONED;
+        else if (!strcmp(v, "long")) pc->w.store = PQ_PNL_STORE_LONG;
+        else return cli_usage_error("convert", CONVERT_USAGE, "--layout expects wide, partitioned or long, found '%s'", v);
+        pc->layout_given = true;
+    } else if (!strcmp(opt, "--partition-by")) {
+        if (!strcmp(v, "year")) pc->w.partition_by = PQ_PNL_PART_YEAR;
+        else if (!strcmp(v, "year,month")) pc->w.partition_by = PQ_PNL_PART_YEAR | PQ_PNL_PART_MONTH;
+        else return cli_usage_error("convert", CONVERT_USAGE, "--partition-by expects year or year,month, found '%s'", v);
+        pc->w.store = PQ_PNL_STORE_PARTITIONED;
+        pc->layout_given = true;
+    } else if (!strcmp(opt, "--date-format")) {
+        if (strcmp(v, "auto") && strcmp(v, "ymd") && strcmp(v, "dmy") && strcmp(v, "mdy"))
+            return cli_usage_error("convert", CONVERT_USAGE, "--date-format expects auto, ymd, dmy or mdy, found '%s'", v);
+        pc->date_format = v;
+    } else *handled = false;
+    return CLI_OK;
+}
+
+static const char *store_name(pq_pnl_store s)
+{
+    return s == PQ_PNL_STORE_LONG ? "long" : s == PQ_PNL_STORE_PARTITIONED ? "partitioned" : "wide";
+}
+
+/* Convert a strategy P&L CSV. */
+static int convert_pnl(const char *in, const char *out, const pq_convert_options *o, pnl_cli *pc)
+{
+    pq_error err;
+    pq_error_clear(&err);
+    pq_pnl p;
+    pq_pnl_csv_options co = {pc->date_format, o->delimiter};
+    int64_t dropped = 0;
+    cli_progress prog;
+    cli_progress_init(&prog, "convert");
+    struct stat sb;
+    int64_t size = stat(in, &sb) == 0 ? (int64_t)sb.st_size : 0;
+    cli_progress_update(&prog, "reading", 0, size, -1);
+    if (pq_pnl_read_csv(in, &co, &p, &dropped, &err) != PQ_OK) {
+        cli_progress_finish(&prog);
+        return cli_report(&err);
+    }
+    cli_progress_update(&prog, "writing", size, size, -1);
+    if (dropped > 0)
+        fprintf(stderr, "parquant convert: %s: ignored %lld trailing column%s without a name or any value\n", in,
+                (long long)dropped, dropped == 1 ? "" : "s");
+    pc->w.writer = o->writer;
+    const char *base = strrchr(in, '/');
+    pc->w.source = base ? base + 1 : in;
+    int64_t files = 0;
+    pq_status s = pq_pnl_write(&p, out, &pc->w, &files, &err);
+    cli_progress_finish(&prog);
+    if (s == PQ_OK)
+        fprintf(stderr, "%s: strategy P&L, %s layout: %lld rows x %lld strategies (dates %s) -> %s%s (%lld file%s)\n", in,
+                pq_pnl_layout_name(p.layout), (long long)p.n_rows, (long long)p.n_strategies,
+                p.date_format[0] == 'y' ? "YYYY-MM-DD" : p.date_format[0] == 'd' ? "DD-MM-YYYY" : "MM-DD-YYYY", out,
+                pc->w.store == PQ_PNL_STORE_WIDE ? "" : pc->w.store == PQ_PNL_STORE_LONG ? " (long)" : " (partitioned)",
+                (long long)files, files == 1 ? "" : "s");
+    (void)store_name;
+    pq_pnl_free(&p);
+    return s == PQ_OK ? CLI_OK : cli_report(&err);
+}
 
 static void on_progress(void *ctx, int pass, int64_t done, int64_t total, int64_t rows)
 {
@@ -71,13 +159,23 @@ int cli_convert(int argc, char **argv)
     const char *in = NULL, *out = NULL;
     pq_convert_options o;
     pq_convert_options_init(&o);
+    pnl_cli pc;
+    memset(&pc, 0, sizeof pc);
+    pq_pnl_write_options_init(&pc.w);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { fputs(CONVERT_USAGE, stdout); return CLI_OK; }
         if (!strcmp(a, "--no-dictionary")) { o.writer.dictionary = false; continue; }
         if (a[0] == '-' && a[1] == '-') {
             if (i + 1 >= argc) return cli_usage_error("convert", CONVERT_USAGE, "%s needs a value", a);
-            int rc = apply_option(&o, a, argv[++i]);
+            bool handled;
+            int rc = apply_pnl_option(&pc, a, argv[i + 1], &handled);
+            if (rc != CLI_OK) return rc;
+            if (handled) {
+                i++;
+                continue;
+            }
+            rc = apply_option(&o, a, argv[++i]);
             if (rc != CLI_OK) return rc;
         } else if (!in) in = a;
         else if (!out) out = a;
@@ -87,6 +185,21 @@ int cli_convert(int argc, char **argv)
     pq_error lerr;
     if (pq_codec_check_level(o.writer.codec, o.writer.compression_level, &lerr) != PQ_OK)
         return cli_usage_error("convert", CONVERT_USAGE, "%s", lerr.message);
+
+    bool pnl = pc.as > 0 || (pc.as == 0 && (pc.layout_given || pc.date_format));
+    if (pc.as == 0 && !pnl && o.format != PQ_INPUT_JSON) {
+        size_t n = strlen(in);
+        bool json_ext = (n > 5 && !strcasecmp(in + n - 5, ".json")) || (n > 6 && !strcasecmp(in + n - 6, ".jsonl")) ||
+                        (n > 7 && !strcasecmp(in + n - 7, ".ndjson"));
+        pnl = !json_ext && pq_pnl_csv_sniff(in, o.delimiter);
+    }
+    if (pc.as < 0 && (pc.layout_given || pc.date_format))
+        return cli_usage_error("convert", CONVERT_USAGE, "--layout, --partition-by and --date-format apply to --as pnl");
+    if (pnl) {
+        if (o.format == PQ_INPUT_JSON)
+            return cli_usage_error("convert", CONVERT_USAGE, "strategy P&L input is CSV, not JSON");
+        return convert_pnl(in, out, &o, &pc);
+    }
 
     cli_progress prog;
     cli_progress_init(&prog, "convert");

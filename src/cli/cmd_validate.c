@@ -3,14 +3,75 @@
  * cli/cmd_validate.c - `parquant validate FILE...`: read every row group of
  * every column with page checksums verified and all structure checks on,
  * then report "FILE: ok" or the first problem.  Exit 1 when any file fails.
+ *
+ * `parquant validate --input DATA.csv --parquet OUT`: the strategy P&L
+ * check - the CSV read afresh and OUT (a file or a dataset folder, any P&L
+ * layout) loaded, then compared cell by cell (pq_pnl_compare); the first
+ * differences are printed with their row (CSV line) and column.
  */
 #include "cli/cli.h"
 #include "core/core.h"
 #include "parquant/parquet.h"
+#include "parquant/pnl.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
-static const char VALIDATE_USAGE[] = "usage: parquant validate FILE...\n";
+static const char VALIDATE_USAGE[] =
+    "usage: parquant validate FILE...\n"
+    "       parquant validate --input DATA.csv --parquet OUT [--date-format F] [--max-report N]\n"
+    "  FILE...        read every page with checksums verified and structure checked\n"
+    "  --input/--parquet  strategy P&L: every cell of OUT (a file or a dataset folder, wide,\n"
+    "                 partitioned or long) equals the CSV's (doubles bit for bit, nulls where\n"
+    "                 empty), same names and order, same row count; the first N differences\n"
+    "                 (default 20) are listed with row and column\n";
+
+typedef struct diff_ctx {
+    const char *csv;
+} diff_ctx;
+
+static void on_diff(void *ctx, int64_t row, const char *column, const char *want, const char *got)
+{
+    const diff_ctx *d = ctx;
+    if (row < 0) printf("  %s: CSV has %s, Parquet has %s\n", column, want, got);
+    else printf("  row %lld (%s line %lld), column '%s': CSV %s, Parquet %s\n", (long long)(row + 1), d->csv,
+                (long long)(row + 2), column, want, got);
+}
+
+static int validate_pnl(const char *csv, const char *out, const char *date_format, int64_t max_report)
+{
+    pq_error err;
+    pq_error_clear(&err);
+    pq_pnl want, got;
+    pq_pnl_csv_options co = {date_format, 0};
+    int64_t dropped = 0;
+    if (pq_pnl_read_csv(csv, &co, &want, &dropped, &err) != PQ_OK) return cli_report(&err);
+    if (pq_pnl_load(out, NULL, &got, &err) != PQ_OK) {
+        pq_pnl_free(&want);
+        return cli_report(&err);
+    }
+    struct stat sb;
+    bool dataset = stat(out, &sb) == 0 && S_ISDIR(sb.st_mode);
+    if (dataset && pq_pnl_sort_by_date(&want, &err) != PQ_OK) {
+        pq_pnl_free(&want);
+        pq_pnl_free(&got);
+        return cli_report(&err);
+    }
+    diff_ctx d = {csv};
+    if (dataset) printf("%s is a dataset: its rows are compared in date order\n", out);
+    int64_t diffs = pq_pnl_compare(&want, &got, max_report, on_diff, &d);
+    int64_t cells = want.n_rows * (want.n_strategies + 1);
+    if (diffs == 0)
+        printf("%s: identical to %s: %lld rows x %lld strategies, every cell and name%s\n", out, csv,
+               (long long)want.n_rows, (long long)want.n_strategies,
+               dropped ? " (trailing empty columns of the CSV ignored)" : "");
+    else
+        printf("%s: %lld difference%s from %s (%lld cells)%s\n", out, (long long)diffs, diffs == 1 ? "" : "s", csv,
+               (long long)cells, diffs > max_report ? ", the first ones listed above" : "");
+    pq_pnl_free(&want);
+    pq_pnl_free(&got);
+    return diffs == 0 ? CLI_OK : CLI_FAIL;
+}
 
 static pq_status validate_file(const char *path, int64_t *rows, pq_error *err)
 {
@@ -42,9 +103,28 @@ static pq_status validate_file(const char *path, int64_t *rows, pq_error *err)
 int cli_validate(int argc, char **argv)
 {
     int n = 0, failed = 0;
+    const char *csv = NULL, *pq = NULL, *date_format = NULL;
+    int64_t max_report = 20;
+    int n_files = 0;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { fputs(VALIDATE_USAGE, stdout); return CLI_OK; }
-        if (argv[i][0] == '-' && argv[i][1]) return cli_usage_error("validate", VALIDATE_USAGE, "unknown option '%s'", argv[i]);
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { fputs(VALIDATE_USAGE, stdout); return CLI_OK; }
+        bool takes = !strcmp(a, "--input") || !strcmp(a, "--parquet") || !strcmp(a, "--date-format") ||
+                     !strcmp(a, "--max-report");
+        if (takes && i + 1 >= argc) return cli_usage_error("validate", VALIDATE_USAGE, "%s needs a value", a);
+        if (!strcmp(a, "--input")) csv = argv[++i];
+        else if (!strcmp(a, "--parquet")) pq = argv[++i];
+        else if (!strcmp(a, "--date-format")) date_format = argv[++i];
+        else if (!strcmp(a, "--max-report")) {
+            if (!cli_parse_i64(argv[++i], 0, INT64_MAX, &max_report))
+                return cli_usage_error("validate", VALIDATE_USAGE, "--max-report expects a count, found '%s'", argv[i]);
+        } else if (a[0] == '-' && a[1]) return cli_usage_error("validate", VALIDATE_USAGE, "unknown option '%s'", a);
+        else n_files++;
+    }
+    if (csv || pq) {
+        if (!csv || !pq) return cli_usage_error("validate", VALIDATE_USAGE, "--input and --parquet go together");
+        if (n_files) return cli_usage_error("validate", VALIDATE_USAGE, "FILE... and --input/--parquet do not mix");
+        return validate_pnl(csv, pq, date_format, max_report);
     }
     for (int i = 1; i < argc; i++) {
         pq_error err;
