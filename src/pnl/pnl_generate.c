@@ -13,8 +13,10 @@
  * exponential tails reaching about -90k / +70k) and d_i a drift that makes
  * ~57% of the strategies lose over 82 days.  A Gaussian copula keeps the
  * factor correlation (~0.15 mean pairwise Pearson after the heavy tails)
- * while the margins follow the real ones.  Values are written with two
- * decimals (rupees and paise).
+ * while the margins follow the real ones.  Values are written as the real
+ * files hold them: sums of three-decimal legs in floating point, printed as
+ * Python's repr (so 25,544 x 82 is ~39 MB of CSV, as the platform's docs
+ * say of the production file).
  *
  * Layouts: legacy (Date,Day,... weekly expiry Thursdays from 2024-01-04,
  * names like "SENSEX 1132-1332 SL73%TP42%"), zone (Date,Zone,Day with
@@ -25,12 +27,14 @@
 #include "pnl/pnl_internal.h"
 
 #include "core/calendar.h"
+#include "table/canon.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* ------------------------------------------------------------ random */
@@ -198,6 +202,29 @@ static void out_fixed(out *o, double v, int dec)
     out_bytes(o, tmp, (size_t)n);
 }
 
+/* v as Python's repr (what pandas' to_csv writes): "0.0", "-643.0",
+ * "-1077.6599999999978". */
+static void out_py(out *o, double v, pq_buf *scratch)
+{
+    scratch->len = 0;
+    if (pq_canon_python_double(v, scratch, NULL) != PQ_OK) {
+        o->failed = true;
+        return;
+    }
+    out_bytes(o, (const char *)scratch->data, scratch->len);
+}
+
+/* A P&L the way the real files hold it: three-decimal legs (premium x lot
+ * sizes) summed in floating point, so most values carry the binary noise
+ * of their sum (real cells have 12-14 fraction digits). */
+static double as_summed_legs(double x)
+{
+    double a = round(x * 1000) / 1000;
+    double p1 = round(a * 0.55 * 1000) / 1000, p2 = round(a * 0.3 * 1000) / 1000;
+    double p3 = round((a - p1 - p2) * 1000) / 1000;
+    return p1 + p2 + p3;
+}
+
 static void out_int(out *o, int64_t v)
 {
     char tmp[24];
@@ -248,6 +275,8 @@ static pq_status generate(out *o, const pq_pnl_generate_options *g, pq_error *er
     const int rows_per_day = Z > 0 ? Z : 1;
     rng r;
     rng_seed(&r, g->seed);
+    pq_buf scratch;
+    pq_buf_init(&scratch, NULL);
     strat_model *sm = malloc((size_t)N * sizeof *sm);
     if (!sm) return PQ_NOMEM(err);
     const double qmean = quantile_mean();
@@ -339,7 +368,7 @@ static pq_status generate(out *o, const pq_pnl_generate_options *g, pq_error *er
                 if (enh) {
                     if (rng_unit(&r) < 0.62) out_bytes(o, "0", 1);
                     else out_fixed(o, x / 1000.0, 6);
-                } else out_fixed(o, x, 2);
+                } else out_py(o, as_summed_legs(x), &scratch);
             }
             out_bytes(o, "\n", 1);
         }
@@ -347,6 +376,7 @@ static pq_status generate(out *o, const pq_pnl_generate_options *g, pq_error *er
     }
     free(f);
     free(sm);
+    pq_buf_reset(&scratch);
     return PQ_OK;
 }
 
@@ -358,6 +388,7 @@ pq_status pq_pnl_generate_csv(const char *path, const pq_pnl_generate_options *g
     snprintf(tmp, sizeof tmp, "%.4000s.tmp-XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) return PQ_FAIL(err, PQ_ERR_IO, "%s: cannot create a file beside it: %s", path, strerror(errno));
+    (void)fchmod(fd, 0644); /* mkstemp's 0600 is for secrets; this is data */
     out *o = malloc(sizeof *o);
     if (!o) {
         close(fd);
