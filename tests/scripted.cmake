@@ -4,6 +4,7 @@
 # + the npm packages of tests/interop/package-lock.json, installed by scripts/setup.sh).
 #   interop/reads_duckdb_files   parquant cat reads DuckDB-written files like DuckDB does
 #   interop/duckdb_reads_parquant DuckDB reads pq_gen_interop's files as the values written
+#   interop/pnl_duckdb           strategy P&L layouts equal DuckDB's read of the CSV
 #   interop/corpus               parquant cat reads every parquet-testing data/ file as the
 #                                engines do (DuckDB, arrow-rs/parquet-wasm, hyparquet; one
 #                                verdict per file, docs/corpus.md), ~2 minutes on 2 cores
@@ -39,3 +40,10 @@ pq_interop_test(interop/duckdb_reads_parquant
   ${CMAKE_CURRENT_BINARY_DIR}/interop-gen)
 pq_interop_test(interop/corpus
   ${PQ_NODE} ${PQ_INTEROP_DIR}/check_corpus.mjs --parquant $<TARGET_FILE:parquant> --corpus ${PQ_CORPUS_DIR})
+
+# Strategy P&L (docs/strategies.md): the real CSVs and a generated zone file
+# in the three layouts, read back by DuckDB and compared with DuckDB's own
+# read of the CSV, row set for row set.
+pq_interop_test(interop/pnl_duckdb
+  ${PQ_NODE} ${PQ_INTEROP_DIR}/check_pnl_duckdb.mjs --parquant $<TARGET_FILE:parquant>
+  --shared ${CMAKE_SOURCE_DIR}/../shared)
