@@ -8,8 +8,9 @@
 #   interop/corpus               parquant cat reads every parquet-testing data/ file as the
 #                                engines do (DuckDB, arrow-rs/parquet-wasm, hyparquet; one
 #                                verdict per file, docs/corpus.md), ~2 minutes on 2 cores
+#   interop/pnl_duckdb           strategy P&L layouts hold the rows DuckDB reads from the CSV
 # They fail (never skip) when node or tests/interop/node_modules is missing, saying to run
-# scripts/setup.sh.  The three share DuckDB and the 2 cores, so they run one at a time.
+# scripts/setup.sh.  They share DuckDB and the 2 cores, so they run one at a time.
 set(PQ_INTEROP_DIR ${CMAKE_SOURCE_DIR}/tests/interop)
 set(PQ_CORPUS_DIR ${CMAKE_SOURCE_DIR}/../shared/parquet-testing/data)
 

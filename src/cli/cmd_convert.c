@@ -99,13 +99,13 @@ static int convert_pnl(const char *in, const char *out, const pq_convert_options
     int64_t files = 0;
     pq_status s = pq_pnl_write(&p, out, &pc->w, &files, &err);
     cli_progress_finish(&prog);
+    char tag[24] = "";
+    if (pc->w.store != PQ_PNL_STORE_WIDE) snprintf(tag, sizeof tag, " (%s)", store_name(pc->w.store));
     if (s == PQ_OK)
         fprintf(stderr, "%s: strategy P&L, %s layout: %lld rows x %lld strategies (dates %s) -> %s%s (%lld file%s)\n", in,
                 pq_pnl_layout_name(p.layout), (long long)p.n_rows, (long long)p.n_strategies,
                 p.date_format[0] == 'y' ? "YYYY-MM-DD" : p.date_format[0] == 'd' ? "DD-MM-YYYY" : "MM-DD-YYYY", out,
-                pc->w.store == PQ_PNL_STORE_WIDE ? "" : pc->w.store == PQ_PNL_STORE_LONG ? " (long)" : " (partitioned)",
-                (long long)files, files == 1 ? "" : "s");
-    (void)store_name;
+                tag, (long long)files, files == 1 ? "" : "s");
     pq_pnl_free(&p);
     return s == PQ_OK ? CLI_OK : cli_report(&err);
 }

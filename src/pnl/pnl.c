@@ -6,6 +6,7 @@
  */
 #include "pnl/pnl_internal.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -138,6 +139,63 @@ pq_status pnl_meta_set_null(pq_pnl_meta *m, int64_t row, int64_t n_rows, pq_erro
     m->nulls[row >> 3] |= (uint8_t)(1u << (row & 7));
     if (m->kind == PQ_PNL_META_DOUBLE) m->doubles[row] = 0.0;
     return PQ_OK;
+}
+
+pq_status pnl_meta_resize(pq_pnl_meta *m, int64_t old_rows, int64_t rows, pq_error *err)
+{
+    size_t n = (size_t)(rows > 0 ? rows : 1);
+    void **arr = m->days ? (void **)&m->days : m->micros ? (void **)&m->micros
+               : m->doubles ? (void **)&m->doubles : (void **)&m->codes;
+    size_t w = (m->days || m->codes) ? 4 : 8;
+    void *grown = realloc(*arr, n * w);
+    if (!grown) return PQ_NOMEM(err);
+    *arr = grown;
+    if (rows > old_rows) memset((uint8_t *)grown + (size_t)old_rows * w, 0, (size_t)(rows - old_rows) * w);
+    if (m->nulls) {
+        size_t old_bytes = (size_t)old_rows / 8 + 1, bytes = n / 8 + 1;
+        uint8_t *nb = realloc(m->nulls, bytes);
+        if (!nb) return PQ_NOMEM(err);
+        if (bytes > old_bytes) memset(nb + old_bytes, 0, bytes - old_bytes);
+        m->nulls = nb;
+    }
+    return PQ_OK;
+}
+
+pq_status pnl_set_null(pq_pnl *p, int64_t s, int64_t r, pq_error *err)
+{
+    size_t cells = (size_t)p->n_rows * (size_t)p->n_strategies;
+    if (!p->nulls && !(p->nulls = calloc(cells / 8 + 1, 1))) return PQ_NOMEM(err);
+    size_t bit = (size_t)s * (size_t)p->n_rows + (size_t)r;
+    p->nulls[bit >> 3] |= (uint8_t)(1u << (bit & 7));
+    p->values[bit] = NAN;
+    return PQ_OK;
+}
+
+int pnl_meta_order(const pq_pnl *p, int order[PQ_PNL_ROLE_COUNT])
+{
+    int n = 0;
+    for (int r = 0; r < PQ_PNL_ROLE_COUNT; r++)
+        if (p->meta[r].present) order[n++] = r;
+    for (int i = 1; i < n; i++) /* by position; a handful of columns */
+        for (int j = i; j > 0 && p->meta[order[j]].position < p->meta[order[j - 1]].position; j--) {
+            int t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    return n;
+}
+
+int64_t pnl_columns(const pq_pnl *p, pnl_col *out)
+{
+    int order[PQ_PNL_ROLE_COUNT];
+    int nm = pnl_meta_order(p, order), mi = 0;
+    int64_t si = 0, n = 0;
+    while (mi < nm || si < p->n_strategies) {
+        bool meta = mi < nm && (si >= p->n_strategies || p->meta[order[mi]].position < p->positions[si]);
+        if (meta) out[n++] = (pnl_col){order[mi++], -1};
+        else out[n++] = (pnl_col){-1, si++};
+    }
+    return n;
 }
 
 bool pnl_meta_is_null(const pq_pnl_meta *m, int64_t row)

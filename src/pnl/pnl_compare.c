@@ -6,32 +6,13 @@
  * differs from 0.0 and NaN payloads count), nulls as nulls.  Differences are
  * reported in reading order: row by row, left to right.
  */
-#include "pnl/pnl_write.h"
+#include "pnl/pnl_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* A column of either table in source order: a meta role or a strategy. */
-typedef struct col_ref {
-    int role;        /* role, or -1 */
-    int64_t strat;   /* strategy index, or -1 */
-} col_ref;
-
-static int64_t columns_of(const pq_pnl *p, col_ref *out)
-{
-    int order[PQ_PNL_ROLE_COUNT];
-    int nm = pnl_meta_order(p, order), mi = 0;
-    int64_t si = 0, n = 0;
-    while (mi < nm || si < p->n_strategies) {
-        bool meta = mi < nm && (si >= p->n_strategies || p->meta[order[mi]].position < p->positions[si]);
-        if (meta) out[n++] = (col_ref){order[mi++], -1};
-        else out[n++] = (col_ref){-1, si++};
-    }
-    return n;
-}
-
-static const char *col_name(const pq_pnl *p, col_ref c) { return c.role >= 0 ? p->meta[c.role].name : p->names[c.strat]; }
+static const char *col_name(const pq_pnl *p, pnl_col c) { return c.role >= 0 ? p->meta[c.role].name : p->names[c.strat]; }
 
 static void double_text(double v, char *out, size_t cap)
 {
@@ -87,7 +68,7 @@ static void cell_text(const pq_pnl *p, int64_t s, int64_t r, char *out, size_t c
 int64_t pq_pnl_compare(const pq_pnl *want, const pq_pnl *got, int64_t max_report, pq_pnl_diff_fn fn, void *ctx)
 {
     int64_t nw = want->n_strategies + PQ_PNL_ROLE_COUNT, ng = got->n_strategies + PQ_PNL_ROLE_COUNT;
-    col_ref *cw = malloc((size_t)nw * sizeof *cw), *cg = malloc((size_t)ng * sizeof *cg);
+    pnl_col *cw = malloc((size_t)nw * sizeof *cw), *cg = malloc((size_t)ng * sizeof *cg);
     int64_t diffs = 0, reported = 0;
     char a[96], b[96];
 #define REPORT(row, name, x, y)                                         \
@@ -102,8 +83,8 @@ int64_t pq_pnl_compare(const pq_pnl *want, const pq_pnl *got, int64_t max_report
         REPORT(-1, "", "memory", "out of memory");
         return diffs;
     }
-    nw = columns_of(want, cw);
-    ng = columns_of(got, cg);
+    nw = pnl_columns(want, cw);
+    ng = pnl_columns(got, cg);
     /* names and order */
     int64_t nc = nw < ng ? nw : ng;
     bool same_columns = nw == ng;

@@ -173,22 +173,8 @@ static pq_status grow_rows(csv_load *L, int64_t need, pq_error *err)
     int64_t *lines = realloc(L->lines, (size_t)cap * sizeof *lines);
     if (lines) L->lines = lines;
     if (!dates || !lines) return PQ_NOMEM(err);
-    for (int r = 0; r < PQ_PNL_ROLE_COUNT; r++) {
-        pq_pnl_meta *m = &p->meta[r];
-        if (!m->present) continue;
-        void **arr = m->days ? (void **)&m->days : m->micros ? (void **)&m->micros
-                   : m->doubles ? (void **)&m->doubles : (void **)&m->codes;
-        size_t w = m->days ? 4 : m->codes ? 4 : 8;
-        void *grown = realloc(*arr, (size_t)cap * w);
-        if (!grown) return PQ_NOMEM(err);
-        *arr = grown;
-        if (m->nulls) {
-            uint8_t *nb = realloc(m->nulls, (size_t)cap / 8 + 1);
-            if (!nb) return PQ_NOMEM(err);
-            memset(nb + L->rows_cap / 8 + 1, 0, (size_t)(cap - L->rows_cap) / 8);
-            m->nulls = nb;
-        }
-    }
+    for (int r = 0; r < PQ_PNL_ROLE_COUNT; r++)
+        if (p->meta[r].present) PQ_TRY(pnl_meta_resize(&p->meta[r], L->rows_cap, cap, err));
     L->rows_cap = cap;
     return PQ_OK;
 }
@@ -213,9 +199,6 @@ static pq_status meta_cell(csv_load *L, const pq_csv_record *rec, int64_t i, int
         if (m->kind == PQ_PNL_META_STRING) {
             m->codes[row] = -1;
             return PQ_OK;
-        }
-        if (!m->nulls) {
-            if (!(m->nulls = calloc((size_t)L->rows_cap / 8 + 1, 1))) return PQ_NOMEM(err);
         }
         return pnl_meta_set_null(m, row, L->rows_cap, err);
     }
@@ -347,7 +330,6 @@ static pq_status transpose(csv_load *L, int64_t stride, pq_error *err)
     size_t cells = (size_t)R * (size_t)S;
     if (!(p->values = malloc((cells ? cells : 1) * sizeof(double)))) return PQ_NOMEM(err);
     const int64_t B = 32;
-    bool any_null = false;
     for (int64_t r0 = 0; r0 < R; r0 += B)
         for (int64_t s0 = 0; s0 < S; s0 += B) {
             int64_t r1 = r0 + B < R ? r0 + B : R, s1 = s0 + B < S ? s0 + B : S;
@@ -356,16 +338,8 @@ static pq_status transpose(csv_load *L, int64_t stride, pq_error *err)
                     double v = L->rows[(size_t)r * (size_t)stride + (size_t)s];
                     uint64_t bits;
                     memcpy(&bits, &v, 8);
-                    if (bits == NULL_BITS) {
-                        if (!any_null) {
-                            if (!(p->nulls = calloc(cells / 8 + 1, 1))) return PQ_NOMEM(err);
-                            any_null = true;
-                        }
-                        size_t bit = (size_t)s * (size_t)R + (size_t)r;
-                        p->nulls[bit >> 3] |= (uint8_t)(1u << (bit & 7));
-                        v = NAN;
-                    }
-                    p->values[(size_t)s * (size_t)R + (size_t)r] = v;
+                    if (bits == NULL_BITS) PQ_TRY(pnl_set_null(p, s, r, err));
+                    else p->values[(size_t)s * (size_t)R + (size_t)r] = v;
                 }
         }
     return PQ_OK;

@@ -185,11 +185,7 @@ static void out_fixed(out *o, double v, int dec)
         digits[k++] = (char)('0' + u % 10);
         u /= 10;
     } while (u || k <= dec);
-    if (neg && (k > dec + 1 || digits[0] != '0' || true)) {
-        bool all_zero = true;
-        for (int i = 0; i < k; i++) all_zero &= digits[i] == '0';
-        if (!all_zero) tmp[n++] = '-';
-    }
+    if (neg) tmp[n++] = '-'; /* scaled < 0: some digit is not zero */
     for (int i = k - 1; i >= 0; i--) {
         tmp[n++] = digits[i];
         if (i == dec && dec > 0) tmp[n++] = '.';

@@ -35,6 +35,23 @@ PQ_NODISCARD pq_status pnl_meta_alloc(pq_pnl_meta *m, pq_pnl_role role, const ch
 void pnl_meta_free(pq_pnl_meta *m);
 PQ_NODISCARD pq_status pnl_meta_set_null(pq_pnl_meta *m, int64_t row, int64_t n_rows, pq_error *err);
 bool pnl_meta_is_null(const pq_pnl_meta *m, int64_t row);
+/* Resize a meta column's value array (and its null bitmap) from `old_rows`
+ * to `rows` rows; new rows are zero and valid. */
+PQ_NODISCARD pq_status pnl_meta_resize(pq_pnl_meta *m, int64_t old_rows, int64_t rows, pq_error *err);
+/* Mark strategy s's value on row r null (NaN in the slot), allocating the
+ * bitmap over the whole matrix on the first null. */
+PQ_NODISCARD pq_status pnl_set_null(pq_pnl *p, int64_t s, int64_t r, pq_error *err);
+
+/* Roles of p's meta columns in source order; returns how many. */
+int pnl_meta_order(const pq_pnl *p, int order[PQ_PNL_ROLE_COUNT]);
+/* A column of a table in source order: a meta role, or a strategy. */
+typedef struct pnl_col {
+    int role;        /* pq_pnl_role, or -1 for a strategy */
+    int64_t strat;   /* strategy index, or -1 */
+} pnl_col;
+/* p's columns in source order into out (room for n_strategies +
+ * PQ_PNL_ROLE_COUNT); returns how many. */
+int64_t pnl_columns(const pq_pnl *p, pnl_col *out);
 
 /* Label dictionary of a STRING meta column: code of a string, adding it
  * when new.  Borrowed meta; the hash index is the dictionary's own. */

@@ -186,9 +186,8 @@ static pq_status wide_plan_make(loader *L, const char *path, const pq_schema *s,
                     p->positions[w->strat[i]] = i;
                 }
         } else {
-            for (int64_t i = 0; i < s->n_fields; i++) w->strat[i] = w->role[i] == -1 ? -1 : w->strat[i];
-            for (int64_t i = 0; i < s->n_fields; i++)
-                if (w->role[i] == -1) w->role[i] = -2; /* unless requested below */
+            for (int64_t i = 0; i < s->n_fields; i++) /* strategies are skipped unless requested below */
+                if (w->role[i] == -1) w->role[i] = -2, w->strat[i] = -1;
             for (int64_t k = 0; k < want; k++) {
                 int64_t f = pq_schema_find(s, o->strategies[k]);
                 if (f < 0 || w->role[f] >= 0) {
@@ -201,8 +200,6 @@ static pq_status wide_plan_make(loader *L, const char *path, const pq_schema *s,
                 if (!(p->names[k] = strdup(o->strategies[k]))) return PQ_NOMEM(err);
                 p->positions[k] = f;
             }
-            for (int64_t i = 0; i < s->n_fields; i++)
-                if (w->role[i] == -2) w->strat[i] = -1;
         }
     } else {
         /* a later file of a dataset: the same strategies, same order */
@@ -267,16 +264,8 @@ static pq_status wide_read(loader *L, pq_reader *r, const wide_plan *w, int64_t 
                 memcpy(dst, a->values, (size_t)t.num_rows * 8);
                 continue;
             }
-            for (int64_t i = 0; i < t.num_rows; i++)
-                if (!num_at(a, i, &dst[i])) {
-                    dst[i] = NAN;
-                    if (!p->nulls && !(p->nulls = calloc((size_t)R * (size_t)p->n_strategies / 8 + 1, 1))) {
-                        st = PQ_NOMEM(err);
-                        break;
-                    }
-                    size_t bit = (size_t)w->strat[f] * (size_t)R + (size_t)(row + i);
-                    p->nulls[bit >> 3] |= (uint8_t)(1u << (bit & 7));
-                }
+            for (int64_t i = 0; st == PQ_OK && i < t.num_rows; i++)
+                if (!num_at(a, i, &dst[i])) st = pnl_set_null(p, w->strat[f], row + i, err);
         }
         row += t.num_rows;
         pq_reader_recycle(r, &t);
@@ -287,19 +276,11 @@ static pq_status wide_read(loader *L, pq_reader *r, const wide_plan *w, int64_t 
     return st;
 }
 
+/* Size every meta column (allocated empty from the schema) to n_rows. */
 static pq_status grow_meta(pq_pnl *p, int64_t n_rows, pq_error *err)
 {
-    for (int r = 0; r < PQ_PNL_ROLE_COUNT; r++) {
-        pq_pnl_meta *m = &p->meta[r];
-        if (!m->present) continue;
-        size_t n = (size_t)(n_rows ? n_rows : 1);
-        void **arr = m->days ? (void **)&m->days : m->micros ? (void **)&m->micros
-                   : m->doubles ? (void **)&m->doubles : (void **)&m->codes;
-        size_t w = (m->days || m->codes) ? 4 : 8;
-        void *g = realloc(*arr, n * w);
-        if (!g) return PQ_NOMEM(err);
-        *arr = g;
-    }
+    for (int r = 0; r < PQ_PNL_ROLE_COUNT; r++)
+        if (p->meta[r].present) PQ_TRY(pnl_meta_resize(&p->meta[r], 0, n_rows, err));
     return PQ_OK;
 }
 
@@ -490,15 +471,7 @@ static pq_status load_long(loader *L, const char *path, pq_reader *r, pq_error *
             }
             if (slot >= 0) {
                 double *dst = p->values + (size_t)slot * (size_t)R + (size_t)in_run;
-                if (!num_at(va, i, dst)) {
-                    *dst = NAN;
-                    if (!p->nulls && !(p->nulls = calloc(cells / 8 + 1, 1))) {
-                        st = PQ_NOMEM(err);
-                        break;
-                    }
-                    size_t bit = (size_t)slot * (size_t)R + (size_t)in_run;
-                    p->nulls[bit >> 3] |= (uint8_t)(1u << (bit & 7));
-                }
+                if (!num_at(va, i, dst) && (st = pnl_set_null(p, slot, in_run, err)) != PQ_OK) break;
             }
             in_run++;
         }

@@ -44,37 +44,28 @@ static pq_status add_field(pq_schema *s, const char *name, pq_type t, bool nulla
     return st;
 }
 
-/* Meta columns in source order (Date first when positions tie). */
-int pnl_meta_order(const pq_pnl *p, int order[PQ_PNL_ROLE_COUNT])
+/* p's columns in source order, allocated; *n set. */
+static pq_status source_columns(const pq_pnl *p, pnl_col **cols, int64_t *n, pq_error *err)
 {
-    int n = 0;
-    for (int r = 0; r < PQ_PNL_ROLE_COUNT; r++)
-        if (p->meta[r].present) order[n++] = r;
-    for (int i = 1; i < n; i++)
-        for (int j = i; j > 0 && p->meta[order[j]].position < p->meta[order[j - 1]].position; j--) {
-            int t = order[j];
-            order[j] = order[j - 1];
-            order[j - 1] = t;
-        }
-    return n;
+    if (!(*cols = malloc((size_t)(p->n_strategies + PQ_PNL_ROLE_COUNT) * sizeof **cols))) return PQ_NOMEM(err);
+    *n = pnl_columns(p, *cols);
+    return PQ_OK;
 }
 
 pq_status pnl_wide_schema(const pq_pnl *p, pq_schema *s, pq_error *err)
 {
     pq_schema_init(s, NULL);
-    int order[PQ_PNL_ROLE_COUNT];
-    int nm = pnl_meta_order(p, order), mi = 0;
-    int64_t si = 0;
+    pnl_col *cols = NULL;
+    int64_t n = 0;
+    PQ_TRY(source_columns(p, &cols, &n, err));
     pq_status st = PQ_OK;
-    while (st == PQ_OK && (mi < nm || si < p->n_strategies)) {
-        bool take_meta = mi < nm && (si >= p->n_strategies || p->meta[order[mi]].position < p->positions[si]);
-        if (take_meta) {
-            const pq_pnl_meta *m = &p->meta[order[mi++]];
-            st = add_field(s, m->name, meta_type(m), order[mi - 1] != PQ_PNL_DATE, err);
-        } else {
-            st = add_field(s, p->names[si++], pq_type_make(PQ_KIND_DOUBLE), true, err);
-        }
+    for (int64_t c = 0; st == PQ_OK && c < n; c++) {
+        if (cols[c].role >= 0) {
+            const pq_pnl_meta *m = &p->meta[cols[c].role];
+            st = add_field(s, m->name, meta_type(m), cols[c].role != PQ_PNL_DATE, err);
+        } else st = add_field(s, p->names[cols[c].strat], pq_type_make(PQ_KIND_DOUBLE), true, err);
     }
+    free(cols);
     if (st != PQ_OK) pq_schema_reset(s);
     return st;
 }
@@ -100,27 +91,27 @@ static pq_status fill_wide(const pq_pnl *p, const int64_t *rows, int64_t n, cons
                            pq_error *err)
 {
     PQ_TRY(pq_table_init(t, schema, err));
-    int order[PQ_PNL_ROLE_COUNT];
-    int nm = pnl_meta_order(p, order), mi = 0;
-    int64_t si = 0;
-    for (int64_t c = 0; c < schema->n_fields; c++) {
+    pnl_col *cols = NULL;
+    int64_t nc = 0;
+    PQ_TRY(source_columns(p, &cols, &nc, err));
+    pq_status st = PQ_OK;
+    for (int64_t c = 0; st == PQ_OK && c < schema->n_fields && c < nc; c++) {
         pq_array *a = &t->columns[c];
-        PQ_TRY(pq_array_reserve(a, n, err));
-        bool take_meta = mi < nm && (si >= p->n_strategies || p->meta[order[mi]].position < p->positions[si]);
-        if (take_meta) {
-            const pq_pnl_meta *m = &p->meta[order[mi++]];
-            for (int64_t i = 0; i < n; i++) PQ_TRY(pnl_append_meta(a, m, rows ? rows[i] : i, err));
+        st = pq_array_reserve(a, n, err);
+        if (cols[c].role >= 0) {
+            const pq_pnl_meta *m = &p->meta[cols[c].role];
+            for (int64_t i = 0; st == PQ_OK && i < n; i++) st = pnl_append_meta(a, m, rows ? rows[i] : i, err);
             continue;
         }
-        const double *v = p->values + (size_t)si * (size_t)p->n_rows;
-        for (int64_t i = 0; i < n; i++) {
+        int64_t s = cols[c].strat;
+        const double *v = p->values + (size_t)s * (size_t)p->n_rows;
+        for (int64_t i = 0; st == PQ_OK && i < n; i++) {
             int64_t r = rows ? rows[i] : i;
-            if (p->nulls && pq_pnl_is_null(p, si, r)) PQ_TRY(pq_array_append_null(a, err));
-            else PQ_TRY(pq_array_append_double(a, v[r], err));
+            st = p->nulls && pq_pnl_is_null(p, s, r) ? pq_array_append_null(a, err) : pq_array_append_double(a, v[r], err);
         }
-        si++;
     }
-    return pq_table_finish(t, err);
+    free(cols);
+    return st == PQ_OK ? pq_table_finish(t, err) : st;
 }
 
 /* Footer key/values common to all layouts; *n set. */

@@ -8,8 +8,6 @@
 
 #include "pnl/pnl_internal.h"
 
-/* Roles of p's meta columns in source order; returns how many. */
-int pnl_meta_order(const pq_pnl *p, int order[PQ_PNL_ROLE_COUNT]);
 /* The wide layout's schema: every column in source order. */
 PQ_NODISCARD pq_status pnl_wide_schema(const pq_pnl *p, pq_schema *s, pq_error *err);
 /* Append row r of a meta column to a table column. */
