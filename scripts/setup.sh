@@ -19,7 +19,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 INTEROP="$ROOT/tests/interop"
 STAMP="$INTEROP/node_modules/.parquant-lock.sha256"
 PACKAGES=(cmake make gcc clang libclang-rt-14-dev pkg-config libsnappy-dev libzstd-dev liblz4-dev
-          libbrotli-dev libdeflate-dev zlib1g-dev nettle-dev libxxhash-dev)
+          libbrotli-dev libdeflate-dev zlib1g-dev nettle-dev libxxhash-dev libinih-dev)
 
 LOG=$(mktemp "${TMPDIR:-/tmp}/parquant-setup.XXXXXX")
 trap 'rm -f "$LOG"' EXIT

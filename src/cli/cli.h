@@ -26,6 +26,12 @@ int cli_validate(int argc, char **argv);
 int cli_migrate(int argc, char **argv);
 int cli_export(int argc, char **argv);
 int cli_generate(int argc, char **argv);
+int cli_config(int argc, char **argv);
+
+struct pq_config;
+/** A configuration with the defaults, then the file `path` applied (when
+ *  not NULL), its warnings printed; returns CLI_OK or CLI_FAIL. */
+int cli_config_open(const char *path, struct pq_config **out);
 
 /** Print "parquant: <file: place: problem>" to stderr; returns CLI_FAIL. */
 int cli_report(const pq_error *err);

@@ -6,15 +6,20 @@
  */
 #include "cli/cli.h"
 #include "convert/convert.h"
+#include "parquant/config.h"
 #include "parquant/pnl.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 
 static const char CONVERT_USAGE[] =
-    "usage: parquant convert IN OUT.parquet [options]\n"
+    "usage: parquant convert IN [OUT.parquet] [options]\n"
     "  IN is CSV (header row) or JSON (JSON Lines or one array of objects)\n"
+    "  --config FILE        INI configuration: [parquet] compression, row_group_size,\n"
+    "                       partition_by_date, storage_path (the folder OUT goes to when not\n"
+    "                       given); flags override it (docs/config.md)\n"
     "  --compression C      none|snappy|gzip|zstd|lz4_raw|brotli (default snappy)\n"
     "  --level N            compression level, 0 = the codec's default (zstd -131072..22,\n"
     "                       gzip 1..12, brotli 1..11, lz4_raw -65537..12 with 2..12 = LZ4HC)\n"
@@ -154,7 +159,54 @@ static int apply_option(pq_convert_options *o, const char *opt, const char *v)
     return CLI_OK;
 }
 
+/* The [parquet] settings of the configuration, before the flags (which
+ * override them).  *storage_path: the folder for OUT when it is not given. */
+static void apply_config(const pq_config *cfg, pq_convert_options *o, pnl_cli *pc, bool *partition_by_date,
+                         const char **storage_path)
+{
+    if (pq_config_is_set(cfg, "parquet", "compression")) {
+        const char *c = pq_config_string(cfg, "parquet", "compression");
+        pq_error err;
+        /* "lz4" in the guides means what pyarrow writes: LZ4_RAW. */
+        if (pq_codec_parse(strcmp(c, "lz4") ? c : "lz4_raw", &o->writer.codec, &err) != PQ_OK)
+            o->writer.codec = PQ_CODEC_SNAPPY; /* cannot happen: the key's choices are codec names */
+    }
+    if (pq_config_is_set(cfg, "parquet", "row_group_size"))
+        o->writer.row_group_size = pq_config_int(cfg, "parquet", "row_group_size");
+    *partition_by_date = pq_config_bool(cfg, "parquet", "partition_by_date");
+    if (*partition_by_date) pc->w.store = PQ_PNL_STORE_PARTITIONED;
+    *storage_path = pq_config_string(cfg, "parquet", "storage_path");
+}
+
+/* OUT when not given: STORAGE/<IN's name without its extension>[.parquet]. */
+static char *default_output(const char *in, const char *storage, bool dataset)
+{
+    const char *base = strrchr(in, '/');
+    base = base ? base + 1 : in;
+    const char *dot = strrchr(base, '.');
+    int stem = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
+    size_t n = strlen(storage) + (size_t)stem + 16;
+    char *out = malloc(n);
+    if (out) snprintf(out, n, "%s/%.*s%s", storage, stem, base, dataset ? "" : ".parquet");
+    return out;
+}
+
+static int convert_main(int argc, char **argv, const pq_config *cfg);
+
 int cli_convert(int argc, char **argv)
+{
+    const char *config_path = NULL;
+    for (int i = 1; i + 1 < argc; i++)
+        if (!strcmp(argv[i], "--config")) config_path = argv[i + 1];
+    pq_config *cfg;
+    int rc = cli_config_open(config_path, &cfg);
+    if (rc != CLI_OK) return rc;
+    rc = convert_main(argc, argv, cfg);
+    pq_config_free(cfg);
+    return rc;
+}
+
+static int convert_main(int argc, char **argv, const pq_config *cfg)
 {
     const char *in = NULL, *out = NULL;
     pq_convert_options o;
@@ -162,12 +214,19 @@ int cli_convert(int argc, char **argv)
     pnl_cli pc;
     memset(&pc, 0, sizeof pc);
     pq_pnl_write_options_init(&pc.w);
+    bool partition_by_date;
+    const char *storage;
+    apply_config(cfg, &o, &pc, &partition_by_date, &storage);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { fputs(CONVERT_USAGE, stdout); return CLI_OK; }
         if (!strcmp(a, "--no-dictionary")) { o.writer.dictionary = false; continue; }
         if (a[0] == '-' && a[1] == '-') {
             if (i + 1 >= argc) return cli_usage_error("convert", CONVERT_USAGE, "%s needs a value", a);
+            if (!strcmp(a, "--config")) {
+                i++;
+                continue;
+            }
             bool handled;
             int rc = apply_pnl_option(&pc, a, argv[i + 1], &handled);
             if (rc != CLI_OK) return rc;
@@ -181,7 +240,8 @@ int cli_convert(int argc, char **argv)
         else if (!out) out = a;
         else return cli_usage_error("convert", CONVERT_USAGE, "unexpected argument '%s'", a);
     }
-    if (!in || !out) return cli_usage_error("convert", CONVERT_USAGE, "expected IN and OUT.parquet");
+    if (!in || (!out && !storage))
+        return cli_usage_error("convert", CONVERT_USAGE, "expected IN and OUT.parquet (or [parquet] storage_path)");
     pq_error lerr;
     if (pq_codec_check_level(o.writer.codec, o.writer.compression_level, &lerr) != PQ_OK)
         return cli_usage_error("convert", CONVERT_USAGE, "%s", lerr.message);
@@ -195,11 +255,26 @@ int cli_convert(int argc, char **argv)
     }
     if (pc.as < 0 && (pc.layout_given || pc.date_format))
         return cli_usage_error("convert", CONVERT_USAGE, "--layout, --partition-by and --date-format apply to --as pnl");
-    if (pnl) {
-        if (o.format == PQ_INPUT_JSON)
-            return cli_usage_error("convert", CONVERT_USAGE, "strategy P&L input is CSV, not JSON");
-        return convert_pnl(in, out, &o, &pc);
+    char *out_owned = NULL;
+    if (!out) {
+        out = out_owned = default_output(in, storage, pnl && pc.w.store == PQ_PNL_STORE_PARTITIONED);
+        if (!out) {
+            fprintf(stderr, "parquant: out of memory\n");
+            return CLI_FAIL;
+        }
     }
+    if (pnl) {
+        if (o.format == PQ_INPUT_JSON) {
+            free(out_owned);
+            return cli_usage_error("convert", CONVERT_USAGE, "strategy P&L input is CSV, not JSON");
+        }
+        int rc = convert_pnl(in, out, &o, &pc);
+        free(out_owned);
+        return rc;
+    }
+    if (partition_by_date)
+        fprintf(stderr, "parquant convert: note: [parquet] partition_by_date applies to strategy P&L input; %s is a "
+                        "plain table, written as one file\n", in);
 
     cli_progress prog;
     cli_progress_init(&prog, "convert");
@@ -211,9 +286,9 @@ int cli_convert(int argc, char **argv)
     memset(&st, 0, sizeof st);
     pq_status s = pq_convert_file(in, out, &o, &st, &err);
     cli_progress_finish(&prog);
-    if (s != PQ_OK) return cli_report(&err);
-    if (prog.enabled)
+    if (s == PQ_OK && prog.enabled)
         fprintf(stderr, "%s: %lld rows, %lld columns, %lld -> %lld bytes\n", out, (long long)st.rows,
                 (long long)st.columns, (long long)st.bytes_in, (long long)st.bytes_out);
-    return CLI_OK;
+    free(out_owned);
+    return s == PQ_OK ? CLI_OK : cli_report(&err);
 }

@@ -27,6 +27,9 @@ static const char USAGE[] =
     "                                        write a synthetic NECROZMA results tree\n"
     "  generate strategies --strategies N --days D [--zones Z] [--enhanced] [--seed S] OUT.csv\n"
     "                                        write a synthetic strategy P&L CSV\n"
+    "  config show [--config F] [--set S.K=V]\n"
+    "                                        the effective configuration and where each value came from\n"
+    "  config keys                           every configuration key (docs/config.md)\n"
     "\n"
     "  parquant <command> --help             options of one command\n"
     "  parquant --version\n";
@@ -93,6 +96,7 @@ static int dispatch(int argc, char **argv)
     if (!strcmp(cmd, "migrate")) return cli_migrate(argc - 1, argv + 1);
     if (!strcmp(cmd, "export")) return cli_export(argc - 1, argv + 1);
     if (!strcmp(cmd, "generate")) return cli_generate(argc - 1, argv + 1);
+    if (!strcmp(cmd, "config")) return cli_config(argc - 1, argv + 1);
     fprintf(stderr, "parquant: unknown command '%s'\n\n%s", cmd, USAGE);
     return CLI_USAGE;
 }
