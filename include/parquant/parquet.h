@@ -295,6 +295,18 @@ PQ_API const pq_schema *pq_reader_output_schema(const pq_reader *r);
 /** Read one row group into `out`, which the call initialises (the caller
  *  pq_table_reset()s it, also after a failure). */
 PQ_NODISCARD PQ_API pq_status pq_reader_read_row_group(pq_reader *r, int64_t rg, pq_table *out, pq_error *err);
+/** Read flat DOUBLE columns of row group `rg` straight into caller memory,
+ *  without building a table: file leaf `leaves[i]` (pq_reader_leaf_path; a
+ *  top-level, non-repeated DOUBLE column) into dst[i][0 .. rows of the row
+ *  group).  A null becomes NaN and is counted in nulls[i]; a caller that
+ *  must tell a null from a stored NaN re-reads that column with
+ *  pq_reader_read_row_group.  Runs on the reader's threads; independent of
+ *  pq_reader_select; drops row groups read ahead.  Not to be called while
+ *  another thread reads from r.
+ *  @return PQ_ERR_INVALID_ARG for a bad row group or a leaf that is not a
+ *          flat DOUBLE column, else as pq_reader_read_row_group. */
+PQ_NODISCARD PQ_API pq_status pq_reader_read_doubles(pq_reader *r, int64_t rg, const int64_t *leaves,
+                                                     double *const *dst, int64_t *nulls, size_t n, pq_error *err);
 /** Give a table read from this reader back when done with it: the reader
  *  keeps its value and offset buffers (up to 64 MiB each) for the next
  *  pq_reader_read_row_group, which then writes into memory that is already

@@ -53,6 +53,7 @@
  */
 #include "parquant/parquet.h"
 
+#include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -925,6 +926,150 @@ pq_status pq_reader_read_row_group(pq_reader *r, int64_t rg, pq_table *out, pq_e
         s = PQ_FAIL(err, PQ_ERR_CORRUPT, "expected %lld rows in row group %lld, assembled %lld", (long long)want,
                     (long long)rg, (long long)out->num_rows);
     if (s != PQ_OK) pq_table_reset(out);
+    return with_path(r, s, err);
+}
+
+/* ------------------------------------------------ doubles into caller memory */
+
+/* pq_reader_read_doubles: one item per column, each worker with its own
+ * scratch leaf data (reused from column to column: no allocation per
+ * column) and column reader. */
+typedef struct dbl_job {
+    pq_reader *r;
+    int64_t rg;
+    const pq_row_group_meta *meta;
+    const int64_t *leaves;
+    double *const *dst;
+    int64_t *nulls;
+    pq_leaf_data *scratch;   /* one per worker */
+    worker_slot *slots;      /* one per worker */
+    atomic_bool failed;
+} dbl_job;
+
+static pq_status read_double_column(dbl_job *j, int w, int64_t i, pq_error *err)
+{
+    pq_reader *r = j->r;
+    int64_t fl = j->leaves[i];
+    pq_chunk_ref ref;
+    ref.chunk = &j->meta->columns[fl];
+    ref.leaf = &r->map.leaves[fl];
+    ref.row_group = j->rg;
+    ref.column = fl;
+    ref.num_rows = j->meta->num_rows;
+    ref.data_end = r->data_end;
+    ref.dict_header_pad = r->dict_header_pad;
+    pq_leaf_data *d = &j->scratch[w];
+    d->n_levels = 0;
+    d->def_counted = false;
+    d->def.len = d->rep.len = d->values.data.len = 0;
+    d->values.n = 0;
+    PQ_TRY(pq_column_reader_read(&r->workers[w], &r->src, &ref, d, err));
+    int64_t n = j->meta->num_rows;
+    double *out = j->dst[i];
+    const uint8_t *v = d->values.data.data;
+    if (ref.leaf->max_def > 0 && d->n_levels != n)
+        return at_chunk(r, j->rg, fl,
+                        PQ_FAIL(err, PQ_ERR_CORRUPT, "expected %lld levels (the row group's rows), found %lld",
+                                (long long)n, (long long)d->n_levels), err);
+    if (d->values.n == n) { /* no null: the values are the column */
+        if (n > 0) memcpy(out, v, (size_t)n * sizeof(double));
+        j->nulls[i] = 0;
+        return PQ_OK;
+    }
+    if (ref.leaf->max_def == 0)
+        return at_chunk(r, j->rg, fl,
+                        PQ_FAIL(err, PQ_ERR_CORRUPT, "expected %lld values in a required column, found %lld",
+                                (long long)n, (long long)d->values.n), err);
+    const uint16_t *def = (const uint16_t *)d->def.data;
+    int64_t k = 0, nulls = 0;
+    for (int64_t row = 0; row < n; row++) {
+        if (def[row] == ref.leaf->max_def && k < d->values.n) {
+            memcpy(&out[row], v + (size_t)k * sizeof(double), sizeof(double));
+            k++;
+        } else {
+            out[row] = NAN;
+            nulls++;
+        }
+    }
+    if (k != d->values.n || k + nulls != n)
+        return at_chunk(r, j->rg, fl,
+                        PQ_FAIL(err, PQ_ERR_CORRUPT, "%lld values for %lld non-null levels", (long long)d->values.n,
+                                (long long)(n - nulls)), err);
+    j->nulls[i] = nulls;
+    return PQ_OK;
+}
+
+static void double_item(void *ctx, int w, int64_t i)
+{
+    dbl_job *j = (dbl_job *)ctx;
+    worker_slot *slot = &j->slots[w];
+    if (atomic_load_explicit(&j->failed, memory_order_relaxed) || slot->status != PQ_OK) return;
+    pq_status s = read_double_column(j, w, i, &slot->err);
+    if (s != PQ_OK) {
+        slot->status = s;
+        slot->item = i;
+        atomic_store(&j->failed, true);
+    }
+}
+
+pq_status pq_reader_read_doubles(pq_reader *r, int64_t rg, const int64_t *leaves, double *const *dst, int64_t *nulls,
+                                 size_t n, pq_error *err)
+{
+    pq_error_clear(err);
+    if (!r) return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected a reader, found NULL");
+    if (rg < 0 || rg >= r->meta.n_row_groups)
+        return with_path(r, PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected a row group index in [0, %d), found %lld",
+                                    (int)r->meta.n_row_groups, (long long)rg), err);
+    const pq_row_group_meta *meta = &r->meta.row_groups[rg];
+    int64_t work = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t fl = leaves[i];
+        if (fl < 0 || fl >= r->map.n_leaves)
+            return with_path(r, PQ_FAIL(err, PQ_ERR_INVALID_ARG, "expected a leaf index in [0, %lld), found %lld",
+                                        (long long)r->map.n_leaves, (long long)fl), err);
+        const pq_leaf *leaf = &r->map.leaves[fl];
+        if (leaf->physical != PQ_PHYS_DOUBLE || leaf->max_rep != 0 || leaf->max_def > 1 || leaf->node->n_leaves != 1)
+            return with_path(r, PQ_FAIL(err, PQ_ERR_INVALID_ARG, "column '%s' is not a flat DOUBLE column",
+                                        leaf->path), err);
+        const pq_column_chunk *c = &meta->columns[fl];
+        int64_t sz = c->has_meta_data ? c->meta_data.total_uncompressed_size : 0;
+        if (sz > 0 && pq_add_overflow_i64(work, sz, &work)) work = INT64_MAX;
+    }
+    drain(r); /* the column readers are the workers': nothing may be in flight */
+    int nw = (int)(work / WORK_PER_WORKER + 1 < r->n_workers ? work / WORK_PER_WORKER + 1 : r->n_workers);
+    dbl_job j;
+    memset(&j, 0, sizeof j);
+    j.r = r;
+    j.rg = rg;
+    j.meta = meta;
+    j.leaves = leaves;
+    j.dst = dst;
+    j.nulls = nulls;
+    j.scratch = (pq_leaf_data *)pq_calloc(r->alloc, (size_t)r->n_workers, sizeof *j.scratch);
+    j.slots = (worker_slot *)pq_calloc(r->alloc, (size_t)r->n_workers, sizeof *j.slots);
+    pq_status s = PQ_OK;
+    if (!j.scratch || !j.slots) s = PQ_NOMEM(err);
+    for (int w = 0; j.scratch && w < r->n_workers; w++) {
+        pq_leaf_data_init(&j.scratch[w], PQ_PHYS_DOUBLE, 0, r->alloc);
+        j.slots[w].item = -1;
+    }
+    atomic_store(&j.failed, false);
+    if (s == PQ_OK && nw > 1) s = ensure_pool(r, err);
+    if (s == PQ_OK) {
+        if (nw > 1) pq_pool_run(&r->pool, double_item, &j, (int64_t)n);
+        else
+            for (size_t i = 0; i < n; i++) double_item(&j, 0, (int64_t)i);
+        int best = -1;
+        for (int w = 0; w < r->n_workers; w++)
+            if (j.slots[w].status != PQ_OK && (best < 0 || j.slots[w].item < j.slots[best].item)) best = w;
+        if (best >= 0) {
+            if (err) *err = j.slots[best].err;
+            s = j.slots[best].status;
+        }
+    }
+    for (int w = 0; j.scratch && w < r->n_workers; w++) pq_leaf_data_reset(&j.scratch[w]);
+    pq_free(r->alloc, j.scratch);
+    pq_free(r->alloc, j.slots);
     return with_path(r, s, err);
 }
 

@@ -227,7 +227,9 @@ static pq_status wide_plan_make(loader *L, const char *path, const pq_schema *s,
     return PQ_OK;
 }
 
-static pq_status wide_read(loader *L, pq_reader *r, const wide_plan *w, int64_t row0, pq_error *err)
+/* Read the row attributes and strategy columns a plan reads, through the
+ * reader's tables (any numeric type, nulls told from NaN). */
+static pq_status wide_read_tables(loader *L, pq_reader *r, const wide_plan *w, int64_t row0, pq_error *err)
 {
     pq_pnl *p = L->p;
     const pq_schema *s = pq_reader_schema(r);
@@ -244,7 +246,7 @@ static pq_status wide_read(loader *L, pq_reader *r, const wide_plan *w, int64_t 
             field_of[ns] = i;
             sel[ns++] = s->fields[i].name;
         }
-    pq_status st = ns == (size_t)w->n_fields ? PQ_OK : pq_reader_select(r, sel, ns, err);
+    pq_status st = pq_reader_select(r, sel, ns, err); /* wide_read_direct may have selected fewer */
     int64_t R = p->n_rows, row = row0;
     for (int64_t g = 0; st == PQ_OK && g < pq_reader_num_row_groups(r); g++) {
         pq_table t;
@@ -274,6 +276,75 @@ static pq_status wide_read(loader *L, pq_reader *r, const wide_plan *w, int64_t 
     free(sel);
     free(field_of);
     return st;
+}
+
+/* The fast path for the common file: every field flat (field i is leaf i)
+ * and the strategies DOUBLE without nulls.  The strategy columns are
+ * decoded straight into the matrix (pq_reader_read_doubles: no table, no
+ * allocation per column), the row attributes through a table.  *fallback
+ * is set, with nothing lost, when the file is not like that; the caller
+ * then reads it with wide_read_tables. */
+static pq_status wide_read_direct(loader *L, pq_reader *r, const wide_plan *w, int64_t row0, bool *fallback,
+                                  pq_error *err)
+{
+    pq_pnl *p = L->p;
+    const pq_schema *s = pq_reader_schema(r);
+    *fallback = true;
+    if (pq_reader_num_leaves(r) != w->n_fields) return PQ_OK;
+    int64_t nd = 0;
+    for (int64_t i = 0; i < w->n_fields; i++)
+        if (w->role[i] == -1) {
+            if (s->fields[i].n_children || pq_reader_leaf_element(r, i)->type != PQ_PHYS_DOUBLE) return PQ_OK;
+            nd++;
+        }
+    *fallback = false;
+    size_t cap = (size_t)(w->n_fields ? w->n_fields : 1);
+    int64_t *leaves = malloc(cap * sizeof *leaves), *nulls = malloc(cap * sizeof *nulls);
+    double **dst = malloc(cap * sizeof *dst);
+    const char **sel = malloc(cap * sizeof *sel);
+    int64_t *field_of = malloc(cap * sizeof *field_of);
+    pq_status st = leaves && nulls && dst && sel && field_of ? PQ_OK : PQ_NOMEM(err);
+    size_t ns = 0;
+    nd = 0;
+    for (int64_t i = 0; st == PQ_OK && i < w->n_fields; i++) {
+        if (w->role[i] >= 0) {
+            field_of[ns] = i;
+            sel[ns++] = s->fields[i].name;
+        } else if (w->role[i] == -1) leaves[nd++] = i;
+    }
+    if (st == PQ_OK) st = pq_reader_select(r, sel, ns, err);
+    int64_t R = p->n_rows, row = row0;
+    for (int64_t g = 0; st == PQ_OK && !*fallback && g < pq_reader_num_row_groups(r); g++) {
+        pq_table t;
+        memset(&t, 0, sizeof t);
+        st = pq_reader_read_row_group(r, g, &t, err);
+        for (int64_t c = 0; st == PQ_OK && c < t.schema.n_fields; c++) {
+            int role = w->role[field_of[c]];
+            for (int64_t i = 0; st == PQ_OK && i < t.num_rows; i++)
+                st = meta_from(&p->meta[role], &L->labels[role], &t.columns[c], i, row + i, R, err);
+        }
+        int64_t rows = t.num_rows;
+        pq_reader_recycle(r, &t);
+        for (int64_t k = 0; k < nd; k++) dst[k] = p->values + (size_t)w->strat[leaves[k]] * (size_t)R + (size_t)row;
+        if (st == PQ_OK) st = pq_reader_read_doubles(r, g, leaves, dst, nulls, (size_t)nd, err);
+        for (int64_t k = 0; st == PQ_OK && k < nd; k++)
+            if (nulls[k]) *fallback = true; /* nulls: read again through tables */
+        row += rows;
+    }
+    free(leaves);
+    free(nulls);
+    free(dst);
+    free(sel);
+    free(field_of);
+    return st;
+}
+
+static pq_status wide_read(loader *L, pq_reader *r, const wide_plan *w, int64_t row0, pq_error *err)
+{
+    bool fallback;
+    PQ_TRY(wide_read_direct(L, r, w, row0, &fallback, err));
+    if (!fallback) return PQ_OK;
+    return wide_read_tables(L, r, w, row0, err);
 }
 
 /* Size every meta column (allocated empty from the schema) to n_rows. */

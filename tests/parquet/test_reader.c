@@ -29,6 +29,7 @@
 #include "parquant/parquet.h"
 
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
@@ -1082,6 +1083,85 @@ static pq_status recycle_file(int version, uint8_t **data, size_t *len, pq_error
     return rows_file(version, sizes, 3, 1000, data, len, err);
 }
 
+/* pq_reader_read_doubles: a required and an optional DOUBLE column (nulls
+ * and stored NaNs) decoded straight into caller memory for every row group,
+ * on 1 and 2 threads, between row-group reads (read-ahead in flight); a
+ * column that is not a flat DOUBLE and a bad row group are refused. */
+static void read_doubles_direct(int threads)
+{
+    pq_schema s;
+    pq_field f;
+    pq_error err;
+    pq_schema_init(&s, NULL);
+    CHECK_OK(pq_field_init(&f, "a", pq_type_make(PQ_KIND_DOUBLE), false, NULL, &err), &err);
+    CHECK_OK(pq_schema_add(&s, &f, &err), &err);
+    CHECK_OK(pq_field_init(&f, "b", pq_type_make(PQ_KIND_DOUBLE), true, NULL, &err), &err);
+    CHECK_OK(pq_schema_add(&s, &f, &err), &err);
+    CHECK_OK(pq_field_init(&f, "k", pq_type_int(32, true), true, NULL, &err), &err);
+    CHECK_OK(pq_schema_add(&s, &f, &err), &err);
+    pq_table t;
+    CHECK_OK(pq_table_init(&t, &s, &err), &err);
+    const int64_t N = 3000;
+    for (int64_t i = 0; i < N; i++) {
+        CHECK_OK(pq_array_append_double(&t.columns[0], (double)i * 1.5 - 7, &err), &err);
+        if (i % 5 == 0) CHECK_OK(pq_array_append_null(&t.columns[1], &err), &err);
+        else CHECK_OK(pq_array_append_double(&t.columns[1], i % 11 == 3 ? NAN : (double)i / 3, &err), &err);
+        CHECK_OK(pq_array_append_i64(&t.columns[2], i, &err), &err);
+    }
+    CHECK_OK(pq_table_finish(&t, &err), &err);
+    pq_writer *w = NULL;
+    pq_writer_options wo;
+    pq_writer_options_init(&wo);
+    wo.row_group_size = 1000;
+    wo.page_size = 2048; /* several pages per chunk */
+    uint8_t *data = NULL;
+    size_t len = 0;
+    CHECK_OK(pq_writer_open_memory(&w, &s, &wo, &err), &err);
+    CHECK_OK(pq_writer_write(w, &t, &err), &err);
+    CHECK_OK(pq_writer_close_memory(w, &data, &len, &err), &err);
+    pq_table_reset(&t);
+    pq_schema_reset(&s);
+    pq_reader *r = NULL;
+    pq_reader_options o = opts_threads(threads, true);
+    CHECK_OK(pq_reader_open_memory(&r, data, len, "doubles", &o, &err), &err);
+    if (!r) return;
+    double a[1000], b[1000];
+    double *dst[2] = {a, b};
+    int64_t leaves[2] = {0, 1}, nulls[2];
+    for (int64_t g = 0; g < 3; g++) {
+        pq_table rt;
+        CHECK_OK(pq_reader_read_row_group(r, g, &rt, &err), &err); /* queues the next row group */
+        pq_table_reset(&rt);
+        CHECK_OK(pq_reader_read_doubles(r, g, leaves, dst, nulls, 2, &err), &err);
+        int64_t bad = 0, want_nulls = 0;
+        for (int64_t k = 0; k < 1000; k++) {
+            int64_t i = g * 1000 + k;
+            if (a[k] != (double)i * 1.5 - 7) bad++;
+            if (i % 5 == 0) want_nulls++;
+            if (i % 5 == 0 || i % 11 == 3 ? !isnan(b[k]) : b[k] != (double)i / 3) bad++;
+        }
+        CHECK_EQ_I64(bad, 0);
+        CHECK_EQ_I64(nulls[0], 0);
+        CHECK_EQ_I64(nulls[1], want_nulls);
+    }
+    CHECK_OK(pq_reader_read_row_group(r, 2, &t, &err), &err); /* still reads after the direct path */
+    CHECK_EQ_I64(t.num_rows, 1000);
+    pq_table_reset(&t);
+    int64_t k_leaf = 2, big = 99;
+    CHECK_STATUS(pq_reader_read_doubles(r, 0, &k_leaf, dst, nulls, 1, &err), PQ_ERR_INVALID_ARG);
+    CHECK(strstr(err.message, "'k' is not a flat DOUBLE column") != NULL);
+    CHECK_STATUS(pq_reader_read_doubles(r, 0, &big, dst, nulls, 1, &err), PQ_ERR_INVALID_ARG);
+    CHECK_STATUS(pq_reader_read_doubles(r, 3, leaves, dst, nulls, 2, &err), PQ_ERR_INVALID_ARG);
+    pq_reader_close(r);
+    free(data);
+}
+
+TEST(read_doubles)
+{
+    read_doubles_direct(1);
+    read_doubles_direct(2);
+}
+
 /* Read the steps {row group, selection} with a recycling reader and with a
  * fresh reader per step; the tables must be equal. */
 static void recycle_agrees(int version, int threads)
@@ -1335,6 +1415,7 @@ int main(void)
     RUN(threads_agree);
     RUN(recycle);
     RUN(read_ahead);
+    RUN(read_doubles);
     RUN(bytes_read_counts_selected_chunks);
     return harness_done();
 }
