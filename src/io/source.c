@@ -212,3 +212,15 @@ void pq_source_will_need(const pq_source *src, int64_t offset, int64_t len)
         (void)posix_fadvise(src->fd, (off_t)offset, (off_t)len, POSIX_FADV_WILLNEED);
     }
 }
+
+void pq_source_done_with(const pq_source *src, int64_t offset, int64_t len)
+{
+    if (!src->mapped || src->size < PQ_SOURCE_DROP_MIN || offset < 0 || len <= 0 || offset >= src->size) return;
+    if (len > src->size - offset) len = src->size - offset;
+    long page = sysconf(_SC_PAGESIZE);
+    if (page <= 0) return;
+    /* Only whole pages inside the range: a page shared with a neighbouring
+     * range may still be wanted. */
+    int64_t start = (offset + page - 1) / page * page, end = (offset + len) / page * page;
+    if (end > start) (void)madvise((void *)(uintptr_t)(src->data + start), (size_t)(end - start), MADV_DONTNEED);
+}

@@ -82,4 +82,15 @@ PQ_NODISCARD pq_status pq_source_copy(const pq_source *src, int64_t offset, int6
  *  Can't fail. */
 void pq_source_will_need(const pq_source *src, int64_t offset, int64_t len);
 
+/** Sources mapped from files at least this big drop the pages of what was
+ *  read (pq_source_done_with). */
+#define PQ_SOURCE_DROP_MIN ((int64_t)256 << 20)
+
+/** Hint that [offset, offset + len) was consumed: a mapped file of at least
+ *  PQ_SOURCE_DROP_MIN bytes unmaps those pages from this process
+ *  (MADV_DONTNEED: they stay in the page cache and fault back in if read
+ *  again), so scanning a file bigger than memory does not keep it all
+ *  resident.  Views into the range stay valid.  No-op otherwise. */
+void pq_source_done_with(const pq_source *src, int64_t offset, int64_t len);
+
 #endif /* PARQUANT_IO_SOURCE_H */

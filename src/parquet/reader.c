@@ -887,6 +887,26 @@ static rg_slot *idle_slot(pq_reader *r)
     return slot_of(r, -1);
 }
 
+/* The chunks of row group rg that were read are consumed: a big mapped
+ * file lets their pages go (pq_source_done_with), so a scan holds about a
+ * row group of the file resident, not all of it. */
+static void done_with_chunk(pq_reader *r, const pq_column_chunk *c)
+{
+    if (!c->has_meta_data) return;
+    int64_t start = c->meta_data.data_page_offset;
+    if (c->meta_data.has_dictionary_page_offset && c->meta_data.dictionary_page_offset > 0 &&
+        c->meta_data.dictionary_page_offset < start)
+        start = c->meta_data.dictionary_page_offset;
+    pq_source_done_with(&r->src, start, c->meta_data.total_compressed_size);
+}
+
+static void done_with_chunks(pq_reader *r, int64_t rg)
+{
+    if (r->src.size < PQ_SOURCE_DROP_MIN || !r->src.mapped) return;
+    const pq_schema_map *m = out_map(r);
+    for (int64_t k = 0; k < m->n_leaves; k++) done_with_chunk(r, &r->meta.row_groups[rg].columns[file_leaf(r, k)]);
+}
+
 pq_status pq_reader_read_row_group(pq_reader *r, int64_t rg, pq_table *out, pq_error *err)
 {
     pq_error_clear(err);
@@ -917,6 +937,7 @@ pq_status pq_reader_read_row_group(pq_reader *r, int64_t rg, pq_table *out, pq_e
     }
     pq_status s = finish_slot(r, cur, out, err);
     r->last_rg = rg;
+    done_with_chunks(r, rg);
     int64_t want = cur->job.n_rows; /* fewer than the row group's with a filter */
     if (s == PQ_OK) {
         out->num_rows = want;
@@ -1067,6 +1088,8 @@ pq_status pq_reader_read_doubles(pq_reader *r, int64_t rg, const int64_t *leaves
             s = j.slots[best].status;
         }
     }
+    for (size_t i = 0; s == PQ_OK && r->src.mapped && r->src.size >= PQ_SOURCE_DROP_MIN && i < n; i++)
+        done_with_chunk(r, &meta->columns[leaves[i]]);
     for (int w = 0; j.scratch && w < r->n_workers; w++) pq_leaf_data_reset(&j.scratch[w]);
     pq_free(r->alloc, j.scratch);
     pq_free(r->alloc, j.slots);

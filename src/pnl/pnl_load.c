@@ -355,17 +355,18 @@ static pq_status grow_meta(pq_pnl *p, int64_t n_rows, pq_error *err)
     return PQ_OK;
 }
 
-static pq_status load_wide(loader *L, char **files, int64_t n_files, pq_reader **readers, pq_error *err)
+/* Wide files, one after the other: `first` is files[0], open; rows[f] the
+ * row count of file f.  Only one reader is open at a time past the first
+ * file: a dataset of 1M-column files has a footer of hundreds of MB each. */
+static pq_status load_wide(loader *L, char **files, int64_t n_files, const int64_t *rows, pq_reader *first,
+                           pq_error *err)
 {
     pq_pnl *p = L->p;
-    wide_plan *plans = calloc((size_t)n_files, sizeof *plans);
-    if (!plans) return PQ_NOMEM(err);
-    pq_status st = PQ_OK;
+    wide_plan plan;
+    memset(&plan, 0, sizeof plan);
+    pq_status st = wide_plan_make(L, files[0], pq_reader_schema(first), true, &plan, err);
     int64_t total = 0;
-    for (int64_t f = 0; st == PQ_OK && f < n_files; f++) {
-        st = wide_plan_make(L, files[f], pq_reader_schema(readers[f]), f == 0, &plans[f], err);
-        total += pq_reader_num_rows(readers[f]);
-    }
+    for (int64_t f = 0; f < n_files; f++) total += rows[f];
     if (st == PQ_OK && total == 0) st = corrupt(files[0], err, "no rows%s", "");
     if (st == PQ_OK) {
         p->n_rows = total;
@@ -377,13 +378,22 @@ static pq_status load_wide(loader *L, char **files, int64_t n_files, pq_reader *
     for (int r = 0; r < PQ_PNL_ROLE_COUNT; r++) pnl_labels_init(&L->labels[r], &p->meta[r]);
     int64_t row = 0;
     for (int64_t f = 0; st == PQ_OK && f < n_files; f++) {
-        st = wide_read(L, readers[f], &plans[f], row, err);
-        row += pq_reader_num_rows(readers[f]);
+        pq_reader *r = first;
+        if (f > 0) {
+            plan_free(&plan);
+            memset(&plan, 0, sizeof plan);
+            st = open_reader(files[f], L->o, &r, err);
+            if (st == PQ_OK && pq_reader_num_rows(r) != rows[f])
+                st = corrupt(files[f], err, "changed while being read%s", "");
+            if (st == PQ_OK) st = wide_plan_make(L, files[f], pq_reader_schema(r), false, &plan, err);
+        }
+        if (st == PQ_OK) st = wide_read(L, r, &plan, row, err);
+        if (st == PQ_OK && f == 0) finish_layout(p, r);
         if (st != PQ_OK && err && !err->path[0]) snprintf(err->path, sizeof err->path, "%s", files[f]);
+        if (f > 0) pq_reader_close(r);
+        row += rows[f];
     }
-    if (st == PQ_OK) finish_layout(p, readers[0]);
-    for (int64_t f = 0; f < n_files; f++) plan_free(&plans[f]);
-    free(plans);
+    plan_free(&plan);
     return st;
 }
 
@@ -584,25 +594,33 @@ pq_status pq_pnl_load(const char *path, const pq_pnl_load_options *o, pq_pnl *ou
     char *single[1] = {(char *)path};
     if (S_ISDIR(sb.st_mode)) PQ_TRY(pnl_dataset_files(path, &files, &n_files, err));
     char **list = files ? files : single;
-    pq_reader **readers = calloc((size_t)n_files, sizeof *readers);
-    pq_status st = readers ? PQ_OK : PQ_NOMEM(err);
-    for (int64_t f = 0; st == PQ_OK && f < n_files; f++) st = open_reader(list[f], o, &readers[f], err);
+    /* Every file's row count and kind first (footers only), then the data
+     * file by file: one reader open at a time besides the first. */
+    int64_t *rows = calloc((size_t)n_files, sizeof *rows);
+    pq_reader *first = NULL;
+    pq_status st = rows ? open_reader(list[0], o, &first, err) : PQ_NOMEM(err);
+    bool lng = st == PQ_OK && is_long(first);
+    if (st == PQ_OK) rows[0] = pq_reader_num_rows(first);
+    for (int64_t f = 1; st == PQ_OK && f < n_files; f++) {
+        pq_reader *r;
+        st = open_reader(list[f], o, &r, err);
+        if (st != PQ_OK) break;
+        rows[f] = pq_reader_num_rows(r);
+        if (is_long(r) != lng) st = corrupt(list[f], err, "mixes wide and long files%s", "");
+        else if (lng) st = corrupt(list[f], err, "a dataset of long files is not supported (one long file holds any size)%s", "");
+        pq_reader_close(r);
+    }
     loader L;
     memset(&L, 0, sizeof L);
     L.o = o;
     L.p = out;
     if (st == PQ_OK) {
-        bool lng = is_long(readers[0]);
-        for (int64_t f = 1; st == PQ_OK && f < n_files; f++)
-            if (is_long(readers[f]) != lng) st = corrupt(list[f], err, "mixes wide and long files%s", "");
-        if (st == PQ_OK && lng && n_files > 1)
-            st = corrupt(list[1], err, "a dataset of long files is not supported (one long file holds any size)%s", "");
-        if (st == PQ_OK) st = lng ? load_long(&L, list[0], readers[0], err) : load_wide(&L, list, n_files, readers, err);
-        if (st == PQ_OK && lng) finish_layout(out, readers[0]);
+        st = lng ? load_long(&L, list[0], first, err) : load_wide(&L, list, n_files, rows, first, err);
+        if (st == PQ_OK && lng) finish_layout(out, first);
     }
     for (int k = 0; k < PQ_PNL_ROLE_COUNT; k++) pnl_labels_reset(&L.labels[k]);
-    for (int64_t f = 0; readers && f < n_files; f++) pq_reader_close(readers[f]);
-    free(readers);
+    pq_reader_close(first);
+    free(rows);
     pnl_free_strings(files, files ? n_files : 0);
     if (st != PQ_OK) {
         if (err && !err->path[0]) snprintf(err->path, sizeof err->path, "%s", path);
