@@ -117,7 +117,7 @@ PQ_NODISCARD PQ_API pq_status pq_pnl_read_csv(const char *path, const pq_pnl_csv
 /** Parquet layouts of a P&L table. */
 typedef enum pq_pnl_store {
     PQ_PNL_STORE_WIDE = 0,     /**< one file, one column per strategy, like the CSV */
-    PQ_PNL_STORE_PARTITIONED,  /**< Hive dataset folder: key=value/.../part-0.parquet, wide files */
+    PQ_PNL_STORE_PARTITIONED,  /**< Hive dataset folder: key=value/.../part-0.parquet (files as part_store) */
     PQ_PNL_STORE_LONG          /**< one file: one row per (row, strategy), sorted by strategy */
 } pq_pnl_store;
 
@@ -131,6 +131,9 @@ typedef struct pq_pnl_write_options {
     pq_writer_options writer;  /**< codec, level, row group size, threads... (kv and columns
                                     are set by the P&L writer) */
     const char *source;        /**< source file name recorded in the footer, may be NULL */
+    pq_pnl_store part_store;   /**< the layout of each file of a partitioned dataset: WIDE (default)
+                                    or LONG (for very many strategies: a wide partition file
+                                    repeats every strategy's column metadata) */
 } pq_pnl_write_options;
 
 PQ_API void pq_pnl_write_options_init(pq_pnl_write_options *o);

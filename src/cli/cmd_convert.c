@@ -33,7 +33,8 @@ static const char CONVERT_USAGE[] =
     "  --as pnl|table       treat IN as a strategy P&L matrix or as a plain table\n"
     "                       (default: pnl when the header starts like one of the three layouts)\n"
     "  --layout L           wide (default: one column per strategy, like the CSV), partitioned\n"
-    "                       (OUT is a Hive dataset folder), long (date, [zone], strategy, pnl ...)\n"
+    "                       (OUT is a Hive dataset folder of wide files), long (date, [zone],\n"
+    "                       strategy, pnl ...), partitioned-long (a Hive dataset of long files)\n"
     "  --partition-by K     year or year,month (default year,month; implies --layout partitioned)\n"
     "  --date-format F      auto (default: decided from the whole Date column), ymd, dmy, mdy\n";
 
@@ -54,9 +55,13 @@ static int apply_pnl_option(pnl_cli *pc, const char *opt, const char *v, bool *h
         else return cli_usage_error("convert", CONVERT_USAGE, "--as expects pnl or table, found '%s'", v);
     } else if (!strcmp(opt, "--layout")) {
         if (!strcmp(v, "wide")) pc->w.store = PQ_PNL_STORE_WIDE;
-        else if (!strcmp(v, "partitioned")) pc->w.store = PQ_PNL_STORE_PARTITIONED;
+        else if (!strcmp(v, "partitioned")) pc->w.store = PQ_PNL_STORE_PARTITIONED, pc->w.part_store = PQ_PNL_STORE_WIDE;
+        else if (!strcmp(v, "partitioned-long"))
+            pc->w.store = PQ_PNL_STORE_PARTITIONED, pc->w.part_store = PQ_PNL_STORE_LONG;
         else if (!strcmp(v, "long")) pc->w.store = PQ_PNL_STORE_LONG;
-        else return cli_usage_error("convert", CONVERT_USAGE, "--layout expects wide, partitioned or long, found '%s'", v);
+        else
+            return cli_usage_error("convert", CONVERT_USAGE,
+                                   "--layout expects wide, partitioned, partitioned-long or long, found '%s'", v);
         pc->layout_given = true;
     } else if (!strcmp(opt, "--partition-by")) {
         if (!strcmp(v, "year")) pc->w.partition_by = PQ_PNL_PART_YEAR;
@@ -98,14 +103,20 @@ static int convert_pnl(const char *in, const char *out, const pq_convert_options
     if (dropped > 0)
         fprintf(stderr, "parquant convert: %s: ignored %lld trailing column%s without a name or any value\n", in,
                 (long long)dropped, dropped == 1 ? "" : "s");
+    if (pc->w.store == PQ_PNL_STORE_PARTITIONED && pc->w.part_store == PQ_PNL_STORE_WIDE && p.n_strategies > 100000)
+        fprintf(stderr, "parquant convert: warning: %lld strategies: every partition file repeats the metadata of "
+                        "all their columns; --layout partitioned-long or long suits this size\n",
+                (long long)p.n_strategies);
     pc->w.writer = o->writer;
     const char *base = strrchr(in, '/');
     pc->w.source = base ? base + 1 : in;
     int64_t files = 0;
     pq_status s = pq_pnl_write(&p, out, &pc->w, &files, &err);
     cli_progress_finish(&prog);
-    char tag[24] = "";
-    if (pc->w.store != PQ_PNL_STORE_WIDE) snprintf(tag, sizeof tag, " (%s)", store_name(pc->w.store));
+    char tag[48] = "";
+    if (pc->w.store != PQ_PNL_STORE_WIDE)
+        snprintf(tag, sizeof tag, " (%s%s)", store_name(pc->w.store),
+                 pc->w.store == PQ_PNL_STORE_PARTITIONED && pc->w.part_store == PQ_PNL_STORE_LONG ? ", long files" : "");
     if (s == PQ_OK)
         fprintf(stderr, "%s: strategy P&L, %s layout: %lld rows x %lld strategies (dates %s) -> %s%s (%lld file%s)\n", in,
                 pq_pnl_layout_name(p.layout), (long long)p.n_rows, (long long)p.n_strategies,

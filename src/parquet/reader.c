@@ -503,19 +503,25 @@ static int64_t chunk_bytes(const rg_job *j, int64_t k)
     return n > 0 ? n : 0;
 }
 
+/* The chunk of file leaf fl in row group rg (metadata `meta`). */
+static pq_chunk_ref chunk_ref(const pq_reader *r, const pq_row_group_meta *meta, int64_t rg, int64_t fl)
+{
+    pq_chunk_ref ref;
+    ref.chunk = &meta->columns[fl];
+    ref.leaf = &r->map.leaves[fl];
+    ref.row_group = rg;
+    ref.column = fl;
+    ref.num_rows = meta->num_rows;
+    ref.data_end = r->data_end;
+    ref.dict_header_pad = r->dict_header_pad;
+    return ref;
+}
+
 /* Read output leaf k's chunk with worker w's column reader. */
 static pq_status read_leaf(rg_job *j, int w, int64_t k, pq_error *err)
 {
     pq_reader *r = j->r;
-    int64_t fl = file_leaf(r, k);
-    pq_chunk_ref ref;
-    ref.chunk = &j->meta->columns[fl];
-    ref.leaf = &r->map.leaves[fl];
-    ref.row_group = j->rg;
-    ref.column = fl;
-    ref.num_rows = j->meta->num_rows;
-    ref.data_end = r->data_end;
-    ref.dict_header_pad = r->dict_header_pad;
+    pq_chunk_ref ref = chunk_ref(r, j->meta, j->rg, file_leaf(r, k));
     if (j->frg) return pq_filter_read_leaf(j->frg, &r->workers[w], &r->src, &ref, k, &j->leaves[k], err);
     return pq_column_reader_read(&r->workers[w], &r->src, &ref, &j->leaves[k], err);
 }
@@ -971,14 +977,7 @@ static pq_status read_double_column(dbl_job *j, int w, int64_t i, pq_error *err)
 {
     pq_reader *r = j->r;
     int64_t fl = j->leaves[i];
-    pq_chunk_ref ref;
-    ref.chunk = &j->meta->columns[fl];
-    ref.leaf = &r->map.leaves[fl];
-    ref.row_group = j->rg;
-    ref.column = fl;
-    ref.num_rows = j->meta->num_rows;
-    ref.data_end = r->data_end;
-    ref.dict_header_pad = r->dict_header_pad;
+    pq_chunk_ref ref = chunk_ref(r, j->meta, j->rg, fl);
     pq_leaf_data *d = &j->scratch[w];
     d->n_levels = 0;
     d->def_counted = false;

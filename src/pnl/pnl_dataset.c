@@ -122,7 +122,9 @@ static pq_status write_parts(const pq_pnl *p, const char *tmp, const pq_pnl_writ
             st = make_dir(dir, err);
         }
         snprintf(file, sizeof file, "%s/part-0.parquet", dir);
-        if (st == PQ_OK) st = pnl_write_wide_rows(p, rows, j - i, file, o, err);
+        if (st == PQ_OK)
+            st = o->part_store == PQ_PNL_STORE_LONG ? pnl_write_long_rows(p, rows, j - i, file, o, err)
+                                                    : pnl_write_wide_rows(p, rows, j - i, file, o, err);
         if (st == PQ_OK) st = fsync_dir(dir, err);
         if (st == PQ_OK && by_month) {
             char up[4200];

@@ -88,6 +88,7 @@ typedef struct loader {
     const pq_pnl_load_options *o;
     pq_pnl *p;
     pnl_labels labels[PQ_PNL_ROLE_COUNT];
+    int64_t long_strategies;   /* strategies in each long file (from the first) */
 } loader;
 
 static pq_status open_reader(const char *path, const pq_pnl_load_options *o, pq_reader **r, pq_error *err)
@@ -382,6 +383,7 @@ static pq_status load_wide(loader *L, char **files, int64_t n_files, const int64
         if (f > 0) {
             plan_free(&plan);
             memset(&plan, 0, sizeof plan);
+            r = NULL;
             st = open_reader(files[f], L->o, &r, err);
             if (st == PQ_OK && pq_reader_num_rows(r) != rows[f])
                 st = corrupt(files[f], err, "changed while being read%s", "");
@@ -432,8 +434,13 @@ static int64_t wanted(const pq_pnl_load_options *o, const uint8_t *name, size_t 
     return -1;
 }
 
-static pq_status load_long(loader *L, const char *path, pq_reader *r, pq_error *err)
+/* One long file, rows [row0, row0 + its rows per strategy) of the matrix.
+ * The first file (row0 == 0) sizes the matrix for `total` rows of all
+ * files and names the strategies; later files (a dataset of long files, one
+ * per partition) must hold the same strategies in the same order. */
+static pq_status load_long(loader *L, const char *path, pq_reader *r, int64_t row0, int64_t total, pq_error *err)
 {
+    bool first_file = row0 == 0;
     pq_pnl *p = L->p;
     const pq_pnl_load_options *o = L->o;
     const pq_schema *s = pq_reader_schema(r);
@@ -444,11 +451,15 @@ static pq_status load_long(loader *L, const char *path, pq_reader *r, pq_error *
     const char *sel[PQ_PNL_ROLE_COUNT + 2];
     int sel_role[PQ_PNL_ROLE_COUNT + 2];
     size_t ns = 0;
+    bool seen[PQ_PNL_ROLE_COUNT] = {0};
     for (int64_t i = 0; i < s->n_fields; i++) {
         int role = pnl_role_of(s->fields[i].name);
-        if (role < 0 || p->meta[role].present || !meta_kind_ok((pq_pnl_role)role, &s->fields[i].type)) continue;
+        if (role < 0 || seen[role] || !meta_kind_ok((pq_pnl_role)role, &s->fields[i].type)) continue;
         if (o->skip_meta && role != PQ_PNL_DATE) continue;
-        PQ_TRY(pnl_meta_alloc(&p->meta[role], (pq_pnl_role)role, s->fields[i].name, i, 0, err));
+        seen[role] = true;
+        if (first_file) PQ_TRY(pnl_meta_alloc(&p->meta[role], (pq_pnl_role)role, s->fields[i].name, i, 0, err));
+        else if (!p->meta[role].present || strcmp(p->meta[role].name, s->fields[i].name) != 0)
+            return corrupt(path, err, "column '%s' is not in the dataset's first file", s->fields[i].name);
         sel_role[ns] = role;
         sel[ns++] = s->fields[i].name;
     }
@@ -458,7 +469,8 @@ static pq_status load_long(loader *L, const char *path, pq_reader *r, pq_error *
     PQ_TRY(pq_reader_select(r, sel, ns, err));
     int64_t N = pq_reader_num_rows(r);
     if (N == 0) return corrupt(path, err, "no rows%s", "");
-    for (int k = 0; k < PQ_PNL_ROLE_COUNT; k++) pnl_labels_init(&L->labels[k], &p->meta[k]);
+    if (first_file)
+        for (int k = 0; k < PQ_PNL_ROLE_COUNT; k++) pnl_labels_init(&L->labels[k], &p->meta[k]);
 
     /* Row group 0 holds the first strategy's whole run: its length is the
      * number of rows per strategy, its rows give the attributes. */
@@ -482,21 +494,30 @@ static pq_status load_long(loader *L, const char *path, pq_reader *r, pq_error *
         st = corrupt(path, err, "long layout: the row count is not a multiple of the first strategy's (%s)",
                      "the file must be sorted by strategy, one row per date");
     int64_t S_all = N / R, S = o->strategies ? o->n_strategies : S_all;
+    if (st == PQ_OK && first_file) {
+        L->long_strategies = S_all;
+        if (total % S_all != 0)
+            st = corrupt(path, err, "long dataset: the files' rows are not a multiple of the first file's strategy count%s",
+                         "");
+    } else if (st == PQ_OK && S_all != L->long_strategies)
+        st = corrupt(path, err, "long dataset: the strategies differ from the first file's%s", "");
+    int64_t RT = first_file ? (S_all ? total / S_all : 0) : p->n_rows; /* the matrix's rows */
     size_t cells = 0;
     bool *have = NULL;
-    if (st == PQ_OK) {
-        p->n_rows = R;
+    if (st == PQ_OK && first_file) {
+        p->n_rows = RT;
         p->n_strategies = S;
-        if (pq_mul_overflow((size_t)R, (size_t)(S ? S : 1), &cells) || !(p->values = malloc(cells * sizeof(double))) ||
+        if (pq_mul_overflow((size_t)RT, (size_t)(S ? S : 1), &cells) || !(p->values = malloc(cells * sizeof(double))) ||
             !(p->names = calloc((size_t)(S ? S : 1), sizeof *p->names)) ||
-            !(p->positions = calloc((size_t)(S ? S : 1), sizeof *p->positions)) ||
-            !(have = calloc((size_t)(S ? S : 1), 1)))
+            !(p->positions = calloc((size_t)(S ? S : 1), sizeof *p->positions)))
             st = PQ_NOMEM(err);
+        if (st == PQ_OK) st = grow_meta(p, RT, err);
     }
-    if (st == PQ_OK) st = grow_meta(p, R, err);
+    if (st == PQ_OK && row0 + R > RT) st = corrupt(path, err, "long dataset: more rows than the files declare%s", "");
+    if (st == PQ_OK && !(have = calloc((size_t)(S ? S : 1), 1))) st = PQ_NOMEM(err);
     for (size_t c = 0; c + 2 < ns; c++)
         for (int64_t i = 0; st == PQ_OK && i < R; i++)
-            st = meta_from(&p->meta[sel_role[c]], &L->labels[sel_role[c]], &t.columns[c], i, i, R, err);
+            st = meta_from(&p->meta[sel_role[c]], &L->labels[sel_role[c]], &t.columns[c], i, row0 + i, RT, err);
     const int32_t *days = p->meta[PQ_PNL_DATE].days;
     int64_t cur = -1, in_run = R, slot = -1, loaded = 0;
     const uint8_t *cur_name = NULL;
@@ -530,7 +551,13 @@ static pq_status load_long(loader *L, const char *path, pq_reader *r, pq_error *
                     }
                     have[slot] = true;
                     loaded++;
-                    if (!(p->names[slot] = strdup((const char *)prev.data))) {
+                    if (!first_file) {
+                        if (strcmp(p->names[slot], (const char *)prev.data) != 0) {
+                            st = corrupt(path, err, "long dataset: strategy '%s' is not where the first file has it",
+                                         (const char *)prev.data);
+                            break;
+                        }
+                    } else if (!(p->names[slot] = strdup((const char *)prev.data))) {
                         st = PQ_NOMEM(err);
                         break;
                     }
@@ -545,14 +572,14 @@ static pq_status load_long(loader *L, const char *path, pq_reader *r, pq_error *
             }
             int32_t day;
             memcpy(&day, da->values + i * 4, 4);
-            if (!pq_array_is_valid(da, i) || day != days[in_run]) {
+            if (!pq_array_is_valid(da, i) || day != days[row0 + in_run]) {
                 st = corrupt(path, err, "long layout: strategy '%s' does not have the first strategy's dates, "
                              "in the same order", (const char *)prev.data);
                 break;
             }
             if (slot >= 0) {
-                double *dst = p->values + (size_t)slot * (size_t)R + (size_t)in_run;
-                if (!num_at(va, i, dst) && (st = pnl_set_null(p, slot, in_run, err)) != PQ_OK) break;
+                double *dst = p->values + (size_t)slot * (size_t)RT + (size_t)(row0 + in_run);
+                if (!num_at(va, i, dst) && (st = pnl_set_null(p, slot, row0 + in_run, err)) != PQ_OK) break;
             }
             in_run++;
         }
@@ -567,13 +594,34 @@ static pq_status load_long(loader *L, const char *path, pq_reader *r, pq_error *
                 break;
             }
     }
-    if (st == PQ_OK) long_positions(p, kv_get(r, PNL_KV_ORDER));
+    if (st == PQ_OK && first_file) long_positions(p, kv_get(r, PNL_KV_ORDER));
     pq_buf_reset(&prev);
     free(have);
     return st;
 }
 
 /* ------------------------------------------------------------------ entry */
+
+/* Long files one after the other (a dataset holds one per partition). */
+static pq_status load_long_files(loader *L, char **files, int64_t n_files, const int64_t *rows, pq_reader *first,
+                                 pq_error *err)
+{
+    int64_t total = 0;
+    for (int64_t f = 0; f < n_files; f++) total += rows[f];
+    pq_status st = load_long(L, files[0], first, 0, total, err);
+    if (st == PQ_OK) finish_layout(L->p, first);
+    int64_t row0 = L->long_strategies ? rows[0] / L->long_strategies : 0;
+    for (int64_t f = 1; st == PQ_OK && f < n_files; f++) {
+        pq_reader *r = NULL;
+        st = open_reader(files[f], L->o, &r, err);
+        if (st == PQ_OK && pq_reader_num_rows(r) != rows[f]) st = corrupt(files[f], err, "changed while being read%s", "");
+        if (st == PQ_OK) st = load_long(L, files[f], r, row0, total, err);
+        if (st != PQ_OK && err && !err->path[0]) snprintf(err->path, sizeof err->path, "%s", files[f]);
+        pq_reader_close(r);
+        row0 += rows[f] / L->long_strategies;
+    }
+    return st;
+}
 
 pq_status pq_pnl_load(const char *path, const pq_pnl_load_options *o, pq_pnl *out, pq_error *err)
 {
@@ -607,7 +655,6 @@ pq_status pq_pnl_load(const char *path, const pq_pnl_load_options *o, pq_pnl *ou
         if (st != PQ_OK) break;
         rows[f] = pq_reader_num_rows(r);
         if (is_long(r) != lng) st = corrupt(list[f], err, "mixes wide and long files%s", "");
-        else if (lng) st = corrupt(list[f], err, "a dataset of long files is not supported (one long file holds any size)%s", "");
         pq_reader_close(r);
     }
     loader L;
@@ -615,8 +662,7 @@ pq_status pq_pnl_load(const char *path, const pq_pnl_load_options *o, pq_pnl *ou
     L.o = o;
     L.p = out;
     if (st == PQ_OK) {
-        st = lng ? load_long(&L, list[0], first, err) : load_wide(&L, list, n_files, rows, first, err);
-        if (st == PQ_OK && lng) finish_layout(out, first);
+        st = lng ? load_long_files(&L, list, n_files, rows, first, err) : load_wide(&L, list, n_files, rows, first, err);
     }
     for (int k = 0; k < PQ_PNL_ROLE_COUNT; k++) pnl_labels_reset(&L.labels[k]);
     pq_reader_close(first);

@@ -184,7 +184,8 @@ static pq_status positions_json(const pq_pnl *p, pq_buf *b, pq_error *err)
     return PQ_OK;
 }
 
-static pq_status write_long(const pq_pnl *p, const char *path, const pq_pnl_write_options *o, pq_error *err)
+pq_status pnl_write_long_rows(const pq_pnl *p, const int64_t *rows, int64_t n, const char *path,
+                              const pq_pnl_write_options *o, pq_error *err)
 {
     pq_schema schema;
     pq_schema_init(&schema, NULL);
@@ -213,28 +214,30 @@ static pq_status write_long(const pq_pnl *p, const char *path, const pq_pnl_writ
     memset(&t, 0, sizeof t);
     if (st == PQ_OK) st = pq_table_init(&t, &schema, err);
     /* Batches of whole strategies, about 1 Mi rows each. */
-    int64_t R = p->n_rows;
+    int64_t R = n; /* rows written per strategy: rows[0..n), or all */
     int64_t per = R > 0 ? ((int64_t)1 << 20) / R : 1;
     if (per < 1) per = 1;
     for (int64_t s0 = 0; st == PQ_OK && s0 < p->n_strategies; s0 += per) {
         int64_t s1 = s0 + per < p->n_strategies ? s0 + per : p->n_strategies;
         pq_table_clear(&t);
-        int64_t rows = (s1 - s0) * R;
-        for (int64_t c = 0; c < t.schema.n_fields && st == PQ_OK; c++) st = pq_array_reserve(&t.columns[c], rows, err);
+        int64_t batch = (s1 - s0) * R;
+        for (int64_t c = 0; c < t.schema.n_fields && st == PQ_OK; c++) st = pq_array_reserve(&t.columns[c], batch, err);
         for (int i = 0; i < nm && st == PQ_OK; i++) {
             const pq_pnl_meta *m = &p->meta[order[i]];
             for (int64_t s = s0; s < s1 && st == PQ_OK; s++)
-                for (int64_t r = 0; r < R && st == PQ_OK; r++) st = pnl_append_meta(&t.columns[i], m, r, err);
+                for (int64_t r = 0; r < R && st == PQ_OK; r++)
+                    st = pnl_append_meta(&t.columns[i], m, rows ? rows[r] : r, err);
         }
         pq_array *sa = &t.columns[nm], *va = &t.columns[nm + 1];
         for (int64_t s = s0; s < s1 && st == PQ_OK; s++) {
             size_t len = strlen(p->names[s]);
-            const double *v = p->values + (size_t)s * (size_t)R;
+            const double *v = p->values + (size_t)s * (size_t)p->n_rows;
             for (int64_t r = 0; r < R && st == PQ_OK; r++) {
+                int64_t row = rows ? rows[r] : r;
                 st = pq_array_append_bytes(sa, p->names[s], len, err);
                 if (st != PQ_OK) break;
-                if (p->nulls && pq_pnl_is_null(p, s, r)) st = pq_array_append_null(va, err);
-                else st = pq_array_append_double(va, v[r], err);
+                if (p->nulls && pq_pnl_is_null(p, s, row)) st = pq_array_append_null(va, err);
+                else st = pq_array_append_double(va, v[row], err);
             }
         }
         if (st == PQ_OK) st = pq_table_finish(&t, err);
@@ -267,7 +270,7 @@ pq_status pq_pnl_write(const pq_pnl *p, const char *path, const pq_pnl_write_opt
         if (st == PQ_OK && files_written) *files_written = 1;
         break;
     case PQ_PNL_STORE_LONG:
-        st = write_long(p, path, o, err);
+        st = pnl_write_long_rows(p, NULL, p->n_rows, path, o, err);
         if (st == PQ_OK && files_written) *files_written = 1;
         break;
     case PQ_PNL_STORE_PARTITIONED:

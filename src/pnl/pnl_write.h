@@ -22,4 +22,9 @@ PQ_NODISCARD pq_status pnl_write_dataset(const pq_pnl *p, const char *dir, const
 PQ_NODISCARD pq_status pnl_dataset_files(const char *dir, char ***out, int64_t *n, pq_error *err);
 void pnl_free_strings(char **v, int64_t n);
 
+/* The long layout of rows[0..n) of p (rows NULL: all, n = p->n_rows) to
+ * `path`: one row per (row, strategy), sorted by strategy. */
+PQ_NODISCARD pq_status pnl_write_long_rows(const pq_pnl *p, const int64_t *rows, int64_t n, const char *path,
+                                           const pq_pnl_write_options *o, pq_error *err);
+
 #endif /* PARQUANT_PNL_WRITE_H */

@@ -3,11 +3,12 @@
 // tests/interop/check_pnl_duckdb.mjs --parquant BIN --shared DIR
 // Strategy P&L files written by parquant, checked by an independent engine:
 // the real CSVs (../shared/data/strategies) and a generated zone file are
-// converted to the three layouts; DuckDB reads the CSV itself and each
+// converted to the four layouts; DuckDB reads the CSV itself and each
 // output, and the row sets must be equal both ways (EXCEPT ALL), cell for
 // cell: the wide file as the CSV, the partitioned dataset through
 // hive_partitioning (minus its year/month keys), the long file as the
-// CSV's UNPIVOT.  `parquant validate --input --parquet` must agree (exit 0).
+// CSV's UNPIVOT (the partitioned long dataset too, minus its keys).
+// `parquant validate --input --parquet` must agree (exit 0).
 import { DuckDBInstance } from '@duckdb/node-api';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,7 +28,7 @@ async function check(name, csv, meta, dateformat) {
   const opts = `header = true, all_varchar = false, sample_size = -1${dateformat ? `, dateformat = ${lit(dateformat)}` : ''}`;
   const src = `read_csv(${lit(csv)}, ${opts})`;
   const metaList = meta.map((m) => `"${m}"`).join(', ');
-  for (const layout of ['wide', 'partitioned', 'long']) {
+  for (const layout of ['wide', 'partitioned', 'long', 'partitioned-long']) {
     const out = join(dir, `${name}_${layout}`);
     execFileSync(PQ, ['convert', csv, out, '--layout', layout], { stdio: ['ignore', 'ignore', 'pipe'] });
     execFileSync(PQ, ['validate', '--input', csv, '--parquet', out], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -37,8 +38,9 @@ async function check(name, csv, meta, dateformat) {
       mine = `SELECT * EXCLUDE (year, month) FROM read_parquet(${lit(out + '/**/*.parquet')}, hive_partitioning = true)`;
       theirs = `SELECT * FROM ${src}`;
     }
-    if (layout === 'long') {
-      mine = `SELECT * FROM read_parquet(${lit(out)})`;
+    if (layout === 'long' || layout === 'partitioned-long') {
+      mine = layout === 'long' ? `SELECT * FROM read_parquet(${lit(out)})`
+        : `SELECT * EXCLUDE (year, month) FROM read_parquet(${lit(out + '/**/*.parquet')}, hive_partitioning = true)`;
       theirs = `SELECT ${metaList}, strategy, pnl FROM (UNPIVOT (SELECT * FROM ${src}) ON COLUMNS(* EXCLUDE (${metaList})) INTO NAME strategy VALUE pnl)`;
     }
     const [{ n: rows }] = await q(`SELECT count(*)::INT AS n FROM (${mine})`);

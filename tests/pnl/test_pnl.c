@@ -46,20 +46,23 @@ static void roundtrip_all(const char *csv, const char *tag, const char *date_for
     pq_pnl sorted;
     CHECK_OK(pq_pnl_read_csv(csv, &co, &sorted, NULL, &err), &err);
     CHECK_OK(pq_pnl_sort_by_date(&sorted, &err), &err);
-    const pq_pnl_store stores[3] = {PQ_PNL_STORE_WIDE, PQ_PNL_STORE_LONG, PQ_PNL_STORE_PARTITIONED};
-    for (int k = 0; k < 3; k++) {
+    /* wide, long, partitioned (wide files), partitioned (long files) */
+    const pq_pnl_store stores[4] = {PQ_PNL_STORE_WIDE, PQ_PNL_STORE_LONG, PQ_PNL_STORE_PARTITIONED,
+                                    PQ_PNL_STORE_PARTITIONED};
+    for (int k = 0; k < 4; k++) {
         char out[512];
         snprintf(out, sizeof out, "%s/%s_%d.parquet", tmp, tag, k);
         pq_pnl_write_options o;
         pq_pnl_write_options_init(&o);
         o.store = stores[k];
+        if (k == 3) o.part_store = PQ_PNL_STORE_LONG;
         int64_t files = 0;
         CHECK_OK(pq_pnl_write(&want, out, &o, &files, &err), &err);
         CHECK(files >= 1);
         pq_pnl got;
         CHECK_OK(pq_pnl_load(out, NULL, &got, &err), &err);
         int reported = 0;
-        int64_t d = pq_pnl_compare(k == 2 ? &sorted : &want, &got, 5, count_diff, &reported);
+        int64_t d = pq_pnl_compare(k >= 2 ? &sorted : &want, &got, 5, count_diff, &reported);
         if (d != 0) fprintf(stderr, "[%s] store %d: %lld differences\n", tag, k, (long long)d);
         CHECK_EQ_I64(d, 0);
         CHECK(got.layout == want.layout);
@@ -180,6 +183,34 @@ TEST(compare_finds_one_bit)
     pq_pnl_free(&b);
 }
 
+/* A dataset of long files whose later file names another strategy is an
+ * error naming the file, not a silently mixed matrix. */
+TEST(long_dataset_mismatch)
+{
+    pq_error err;
+    pq_pnl p;
+    CHECK_OK(pq_pnl_read_csv(REAL "/sensex_500x82.csv", NULL, &p, NULL, &err), &err);
+    pq_pnl_write_options o;
+    pq_pnl_write_options_init(&o);
+    o.store = PQ_PNL_STORE_PARTITIONED;
+    o.part_store = PQ_PNL_STORE_LONG;
+    o.partition_by = PQ_PNL_PART_YEAR;
+    char a[512], b[512], cmd[1400];
+    snprintf(a, sizeof a, "%s/longset_a", tmp);
+    snprintf(b, sizeof b, "%s/longset_b", tmp);
+    CHECK_OK(pq_pnl_write(&p, a, &o, NULL, &err), &err);
+    free(p.names[7]);
+    p.names[7] = strdup("renamed strategy");
+    CHECK_OK(pq_pnl_write(&p, b, &o, NULL, &err), &err);
+    snprintf(cmd, sizeof cmd, "cp '%s/year=2025/part-0.parquet' '%s/year=2025/part-0.parquet'", b, a);
+    CHECK(system(cmd) == 0);
+    pq_pnl got;
+    CHECK_STATUS(pq_pnl_load(a, NULL, &got, &err), PQ_ERR_CORRUPT);
+    CHECK(strstr(err.message, "strategy 'renamed strategy' is not where the first file has it") != NULL);
+    CHECK(strstr(err.path, "year=2025") != NULL);
+    pq_pnl_free(&p);
+}
+
 TEST(load_subset)
 {
     pq_error err;
@@ -297,6 +328,7 @@ int main(void)
     RUN(bad_csv_errors);
     RUN(compare_finds_one_bit);
     RUN(load_subset);
+    RUN(long_dataset_mismatch);
     RUN(generator_deterministic_and_realistic);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
