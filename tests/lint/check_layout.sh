@@ -31,7 +31,8 @@ declare -A allow=(
   [migrate]="core table io parquet migrate"
   [config]="core config"
   [pnl]="core table io parquet convert config pnl"
-  [cli]="core table io parquet convert migrate config pnl cli"
+  [optimize]="core table io parquet convert config pnl optimize"
+  [cli]="core table io parquet convert migrate config pnl optimize cli"
 )
 for m in "${!allow[@]}"; do
   [ -d "src/$m" ] || continue

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: Apache-2.0
+ *
+ * parquant/optimize.h - portfolio selection over a strategy P&L matrix: the
+ * fitness of a set of k strategies, evaluated from scratch or updated by a
+ * one-strategy swap in O(periods), without an N x N correlation matrix.
+ * docs/optimize.md defines every quantity.
+ *
+ * The fitness (heavy_optimizer.md 3, "F-L", the legacy reference):
+ *   r_t   = mean over the portfolio of x[t, i]          (the portfolio's series)
+ *   E_t   = r_1 + ... + r_t,  ROI = E_T
+ *   DD    = max_t (max_{s<=t} E_s - E_t)                 (peak from E_1, not 0)
+ *   base  = the metric: ratio = ROI/DD (DD > 1e-6; else ROI*100, ROI*10 or 0
+ *           for ROI >0, <0, =0), roi, less max dd (-DD), win percentage,
+ *           profit factor, expectancy
+ *   pen   = W * mean over pairs i<j of Pearson(x_i, x_j) (NaN -> 0), halved
+ *           when DD < drawdown_threshold
+ *   fitness = base - pen
+ * The pair mean comes from standardised series z_i (zero mean, unit norm, or
+ * all zero for a constant series): sum_{i<j} C_ij = (|sum_i z_i|^2 -
+ * sum_i |z_i|^2) / 2, so a portfolio keeps two running sums of T values.
+ *
+ * Exact arithmetic: x and z are held as integers (fixed point, x scaled by
+ * a power of two chosen from the data's largest value so that a sum of up to
+ * PQ_OPT_MAX_K of them stays exact, z by 2^40), so a running sum updated by
+ * swaps is bit-identical to the sum taken afresh: a period that nets to
+ * zero is zero, not 1e-14 (a "win" for the win-percentage metric), and a
+ * search gives the same scores whatever path it took to a portfolio.  The
+ * values are x rounded to a multiple of 2^-scale (about 1e-8 for INR P&L).
+ */
+#ifndef PARQUANT_OPTIMIZE_H
+#define PARQUANT_OPTIMIZE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "parquant/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The metric the fitness is built on (`--metric`). */
+typedef enum pq_opt_metric {
+    PQ_OPT_RATIO = 0,      /**< ROI / max drawdown, with the legacy edge cases */
+    PQ_OPT_ROI,            /**< total of the portfolio series */
+    PQ_OPT_LESS_MAX_DD,    /**< -max drawdown */
+    PQ_OPT_WIN_PERCENTAGE, /**< share of periods with r > 0 */
+    PQ_OPT_PROFIT_FACTOR,  /**< gains / |losses|; 1 with gains and no losses, else 0 */
+    PQ_OPT_EXPECTANCY      /**< wr * mean win - (1 - wr) * mean |loss| */
+} pq_opt_metric;
+
+/** Parse "ratio", "roi", "less-max-dd" / "less max dd", "win-percentage",
+ *  "profit-factor", "expectancy"; false when unknown. */
+PQ_API bool pq_opt_metric_parse(const char *s, pq_opt_metric *out);
+PQ_API const char *pq_opt_metric_name(pq_opt_metric m);
+
+/** Largest portfolio (members whose fixed-point sums stay exact). */
+#define PQ_OPT_MAX_K ((int64_t)1 << 20)
+
+/** The data a search runs on: T periods x N strategies, strategy-major
+ *  (index s * T + t), as fixed-point integers.  Owns its arrays. */
+typedef struct pq_opt_problem {
+    int64_t T, N;
+    int64_t *xq;        /**< P&L / x_unit, rounded; a missing value is 0 (no trade) */
+    int64_t *zq;        /**< standardised series / 2^-40, rounded */
+    double x_unit;      /**< value of one unit of xq: a power of two */
+    double *z_norm2;    /**< |z_i|^2 taken as exactly 1, or 0 for a constant series */
+    pq_opt_metric metric;
+    double penalty_weight;      /**< W, default 10 */
+    double drawdown_threshold;  /**< the penalty is halved below it; default 0 (never) */
+} pq_opt_problem;
+
+/** The value the problem holds for strategy s in period t (x rounded). */
+static inline double pq_opt_value(const pq_opt_problem *p, int64_t s, int64_t t)
+{
+    return (double)p->xq[s * p->T + t] * p->x_unit;
+}
+
+/** Build a problem from a strategy-major matrix (converted; NaN read as 0).
+ *  @return PQ_ERR_INVALID_ARG (T < 1, N < 1, an infinite value), PQ_ERR_NOMEM. */
+PQ_NODISCARD PQ_API pq_status pq_opt_problem_init(pq_opt_problem *p, const double *x, int64_t T, int64_t N,
+                                                  pq_error *err);
+PQ_API void pq_opt_problem_free(pq_opt_problem *p);
+
+/** The parts of a fitness value. */
+typedef struct pq_opt_score {
+    double fitness;    /**< base - penalty */
+    double base;       /**< the metric */
+    double penalty;    /**< W * mean pair correlation (halved below the threshold) */
+    double mean_corr;  /**< mean pairwise Pearson correlation of the members */
+    double roi, max_dd;
+} pq_opt_score;
+
+/** A portfolio under search: its members and running sums.  Owns its arrays. */
+typedef struct pq_opt_portfolio {
+    int64_t k;          /**< members */
+    int64_t *members;   /**< strategy indices, distinct */
+    int64_t *sum;       /**< sum over members of xq[., t], T values */
+    int64_t *zsum;      /**< sum over members of zq[., t], T values */
+    double z_self;      /**< sum over members of |z_i|^2 (a whole number) */
+    pq_opt_score score;
+} pq_opt_portfolio;
+
+/** Set `pf` to the k distinct strategies `members` and score it (O(k T)).
+ *  @return PQ_ERR_INVALID_ARG (k < 1 or > PQ_OPT_MAX_K, an index out of
+ *          range or repeated),
+ *          PQ_ERR_NOMEM. */
+PQ_NODISCARD PQ_API pq_status pq_opt_portfolio_set(pq_opt_portfolio *pf, const pq_opt_problem *p,
+                                                   const int64_t *members, int64_t k, pq_error *err);
+PQ_API void pq_opt_portfolio_free(pq_opt_portfolio *pf);
+
+/** The score of `pf` with member slot `slot` replaced by strategy `in`
+ *  (not a member), in O(T), without changing pf.  `scratch` holds 2 T
+ *  int64 values. */
+PQ_API pq_opt_score pq_opt_try_swap(const pq_opt_portfolio *pf, const pq_opt_problem *p, int64_t slot, int64_t in,
+                                    int64_t *scratch);
+/** Make that swap (O(T)); `s` is what pq_opt_try_swap returned for it. */
+PQ_API void pq_opt_commit_swap(pq_opt_portfolio *pf, const pq_opt_problem *p, int64_t slot, int64_t in,
+                               const pq_opt_score *s);
+
+/** Score running sums directly: sum and zsum of k members (T values each),
+ *  z_self their |z|^2 total.  The one definition every path uses. */
+PQ_API pq_opt_score pq_opt_score_sums(const pq_opt_problem *p, const int64_t *sum, const int64_t *zsum,
+                                      double z_self, int64_t k);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* PARQUANT_OPTIMIZE_H */
