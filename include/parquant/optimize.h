@@ -123,6 +123,69 @@ PQ_API void pq_opt_commit_swap(pq_opt_portfolio *pf, const pq_opt_problem *p, in
 PQ_API pq_opt_score pq_opt_score_sums(const pq_opt_problem *p, const int64_t *sum, const int64_t *zsum,
                                       double z_self, int64_t k);
 
+/* ------------------------------------------------ preparing the input */
+
+struct pq_pnl;
+
+/** ULTA: invert losing strategies before the search (heavy_optimizer.md 3). */
+typedef enum pq_opt_ulta {
+    PQ_OPT_ULTA_OFF = 0,
+    PQ_OPT_ULTA_LEGACY, /**< invert when the inverted ratio roi/|worst period| is better */
+    PQ_OPT_ULTA_GATED   /**< the same, only past the gates roi < roi_threshold,
+                             negative periods >= min_negative_days and >= negative_day_share */
+} pq_opt_ulta;
+
+typedef struct pq_opt_prepare_options {
+    /** Zone weights in the order of the zone labels sorted by name; NULL = equal.
+     *  Normalised to sum 1. */
+    const double *zone_weights;
+    int64_t n_zone_weights;
+    double min_confidence;       /**< rows below are excluded; on the 0-100 scale (70), or
+                                      0-1 when the data's confidences are all <= 1; < 0: off */
+    bool confidence_weighting;   /**< weight rows by confidence / mean confidence of kept rows */
+    double transition_threshold; /**< a row with transition value above it is "in transition" */
+    double transition_factor;    /**< ... and weighs this much (0.5); 1 = off */
+    pq_opt_ulta ulta;
+    double ulta_roi_threshold;       /**< gated: 0.0 */
+    int64_t ulta_min_negative_days;  /**< gated: 10 */
+    double ulta_negative_day_share;  /**< gated: 0.6 */
+} pq_opt_prepare_options;
+
+PQ_API void pq_opt_prepare_options_init(pq_opt_prepare_options *o);
+
+/** What one strategy's ULTA test found. */
+typedef struct pq_opt_ulta_row {
+    double roi, worst, ratio;          /**< original: sum, worst period, roi/|worst| */
+    double inv_roi, inv_worst, inv_ratio;
+    int64_t negative_periods;
+    bool inverted;
+} pq_opt_ulta_row;
+
+/** The optimiser's input: T periods (dates, zones combined) x N strategies. */
+typedef struct pq_opt_input {
+    int64_t T, N;
+    double *x;             /**< strategy-major, T per strategy, after weighting and ULTA */
+    char **names;          /**< "<name>_inv" for an inverted strategy */
+    int32_t *dates;        /**< T period dates, days since 1970-01-01, ascending */
+    pq_opt_ulta_row *ulta; /**< N rows when ULTA ran, else NULL */
+    int64_t n_inverted;
+    int64_t rows_in, rows_excluded;  /**< source rows, rows dropped by the confidence filter */
+    int64_t n_zones;       /**< distinct zones combined (0: no zone column) */
+    bool confidence_0_100; /**< the confidence column was on the 0-100 scale */
+} pq_opt_input;
+
+/**
+ * Turn a P&L table into periods: rows below the confidence threshold are
+ * dropped, kept rows weighted (confidence, transition), rows of the same date
+ * combined with the normalised zone weights (several rows of one (date,
+ * zone) are added), periods in date order; null cells count 0.  Then ULTA.
+ * @return PQ_ERR_INVALID_ARG (no row left, zone weights that do not match
+ *         the zones, a negative or all-zero weight), PQ_ERR_NOMEM.
+ */
+PQ_NODISCARD PQ_API pq_status pq_opt_prepare(const struct pq_pnl *pnl, const pq_opt_prepare_options *o,
+                                             pq_opt_input *out, pq_error *err);
+PQ_API void pq_opt_input_free(pq_opt_input *in);
+
 #ifdef __cplusplus
 }
 #endif
