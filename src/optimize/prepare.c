@@ -45,13 +45,6 @@ static int cmp_i32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Zone label order: by name. */
-static const pq_pnl_meta *zone_sort_meta;
-static int cmp_zone(const void *a, const void *b)
-{
-    return strcmp(zone_sort_meta->labels[*(const int32_t *)a], zone_sort_meta->labels[*(const int32_t *)b]);
-}
-
 /* Per label code: the zone's normalised weight. */
 static pq_status zone_weights(const pq_pnl_meta *z, const pq_opt_prepare_options *o, double **out, int64_t *n_zones,
                               pq_error *err)
@@ -65,9 +58,13 @@ static pq_status zone_weights(const pq_pnl_meta *z, const pq_opt_prepare_options
         free(order);
         return PQ_NOMEM(err);
     }
-    for (int32_t i = 0; i < n; i++) order[i] = i;
-    zone_sort_meta = z;
-    qsort(order, (size_t)n, sizeof *order, cmp_zone);
+    /* zone label codes in name order (insertion sort: a handful of zones,
+     * and no comparator state shared between threads as qsort would need) */
+    for (int32_t i = 0; i < n; i++) {
+        int32_t j = i;
+        for (; j > 0 && strcmp(z->labels[order[j - 1]], z->labels[i]) > 0; j--) order[j] = order[j - 1];
+        order[j] = i;
+    }
     pq_status st = PQ_OK;
     if (o->zone_weights && o->n_zone_weights != n)
         st = PQ_FAIL(err, PQ_ERR_INVALID_ARG, "%lld zone weights for %d zones (%s ... in name order)",
