@@ -85,6 +85,17 @@ TEST(zones_combined)
     CHECK_OK(pq_opt_prepare(&p, &o, &in, &err), &err);
     CHECK(at(&in, 0, 0) == 0.75 * 3 + 0.25 * 4 && at(&in, 1, 1) == 0.75);
     pq_opt_input_free(&in);
+    pq_pnl_free(&p);
+    /* the weights follow the zone names, not the order the zones first appear in */
+    CHECK_OK(read_text("zones2.csv",
+                       "Date,Zone,Day,a\n"
+                       "2024-01-04,Z2,Thursday,4\n"
+                       "2024-01-04,Z1,Thursday,2\n",
+                       &p, &err),
+             &err);
+    CHECK_OK(pq_opt_prepare(&p, &o, &in, &err), &err);
+    CHECK(at(&in, 0, 0) == 0.75 * 2 + 0.25 * 4);
+    pq_opt_input_free(&in);
     o.n_zone_weights = 1;
     CHECK_STATUS(pq_opt_prepare(&p, &o, &in, &err), PQ_ERR_INVALID_ARG);
     CHECK(strstr(err.message, "1 zone weights for 2 zones") != NULL);
