@@ -558,19 +558,40 @@ static pq_status run_item(rg_job *j, int w, int64_t id, pq_error *err)
     }
 }
 
+/* The bookkeeping of every pool job's items: an item is skipped once any
+ * worker failed (or this one did); a failure is kept in the worker's slot
+ * with its item number, and the earliest failing item is the one reported. */
+static bool item_skipped(atomic_bool *failed, const worker_slot *slot)
+{
+    return atomic_load_explicit(failed, memory_order_relaxed) || slot->status != PQ_OK;
+}
+
+static void item_done(atomic_bool *failed, worker_slot *slot, int64_t i, pq_status s)
+{
+    if (s == PQ_OK) return;
+    slot->status = s;
+    slot->item = i;
+    atomic_store(failed, true);
+}
+
+static pq_status earliest_failure(const worker_slot *slots, int n_workers, pq_error *err)
+{
+    int best = -1;
+    for (int w = 0; w < n_workers; w++)
+        if (slots[w].status != PQ_OK && (best < 0 || slots[w].item < slots[best].item)) best = w;
+    if (best < 0) return PQ_OK;
+    if (err) *err = slots[best].err;
+    return slots[best].status;
+}
+
 /* Pool callback: run item i of the job's phase on worker w unless a worker
  * failed already; a failure is kept in the worker's slot. */
 static void pool_item(void *ctx, int w, int64_t i)
 {
     rg_job *j = (rg_job *)ctx;
     worker_slot *slot = &j->slots[w];
-    if (atomic_load_explicit(&j->failed, memory_order_relaxed) || slot->status != PQ_OK) return;
-    pq_status s = run_item(j, w, j->order[i], &slot->err);
-    if (s != PQ_OK) {
-        slot->status = s;
-        slot->item = i;
-        atomic_store(&j->failed, true);
-    }
+    if (item_skipped(&j->failed, slot)) return;
+    item_done(&j->failed, slot, i, run_item(j, w, j->order[i], &slot->err));
 }
 
 /* Sort order[0..n) by key[order[i]], largest first (Shell sort: C11 has no
@@ -621,12 +642,7 @@ static void reset_outcomes(rg_job *j)
 /* The failure of the earliest failing item of the phase that ran, if any. */
 static pq_status phase_outcome(const rg_job *j, pq_error *err)
 {
-    int best = -1;
-    for (int w = 0; w < j->r->n_workers; w++)
-        if (j->slots[w].status != PQ_OK && (best < 0 || j->slots[w].item < j->slots[best].item)) best = w;
-    if (best < 0) return PQ_OK;
-    if (err) *err = j->slots[best].err;
-    return j->slots[best].status;
+    return earliest_failure(j->slots, j->r->n_workers, err);
 }
 
 /* Start the pool's helpers the first time a row group is worth them (a
@@ -1023,13 +1039,8 @@ static void double_item(void *ctx, int w, int64_t i)
 {
     dbl_job *j = (dbl_job *)ctx;
     worker_slot *slot = &j->slots[w];
-    if (atomic_load_explicit(&j->failed, memory_order_relaxed) || slot->status != PQ_OK) return;
-    pq_status s = read_double_column(j, w, i, &slot->err);
-    if (s != PQ_OK) {
-        slot->status = s;
-        slot->item = i;
-        atomic_store(&j->failed, true);
-    }
+    if (item_skipped(&j->failed, slot)) return;
+    item_done(&j->failed, slot, i, read_double_column(j, w, i, &slot->err));
 }
 
 pq_status pq_reader_read_doubles(pq_reader *r, int64_t rg, const int64_t *leaves, double *const *dst, int64_t *nulls,
@@ -1079,13 +1090,7 @@ pq_status pq_reader_read_doubles(pq_reader *r, int64_t rg, const int64_t *leaves
         if (nw > 1) pq_pool_run(&r->pool, double_item, &j, (int64_t)n);
         else
             for (size_t i = 0; i < n; i++) double_item(&j, 0, (int64_t)i);
-        int best = -1;
-        for (int w = 0; w < r->n_workers; w++)
-            if (j.slots[w].status != PQ_OK && (best < 0 || j.slots[w].item < j.slots[best].item)) best = w;
-        if (best >= 0) {
-            if (err) *err = j.slots[best].err;
-            s = j.slots[best].status;
-        }
+        s = earliest_failure(j.slots, r->n_workers, err);
     }
     for (size_t i = 0; s == PQ_OK && r->src.mapped && r->src.size >= PQ_SOURCE_DROP_MIN && i < n; i++)
         done_with_chunk(r, &meta->columns[leaves[i]]);

@@ -123,6 +123,26 @@ static pq_status corrupt(const char *path, pq_error *err, const char *fmt, const
     return s;
 }
 
+
+/* A later file of a dataset, opened again after its footer was read for the
+ * row counts: it must still hold `rows` rows. */
+static pq_status reopen_reader(const char *path, const pq_pnl_load_options *o, int64_t rows, pq_reader **r,
+                               pq_error *err)
+{
+    *r = NULL;
+    PQ_TRY(open_reader(path, o, r, err));
+    if (pq_reader_num_rows(*r) != rows) return corrupt(path, err, "changed while being read%s", "");
+    return PQ_OK;
+}
+
+/* Rows [0, n) of attribute column `a` into role `role`'s meta at rows
+ * row0.., of a matrix of R rows. */
+static pq_status meta_rows(loader *L, int role, const pq_array *a, int64_t n, int64_t row0, int64_t R, pq_error *err)
+{
+    for (int64_t i = 0; i < n; i++) PQ_TRY(meta_from(&L->p->meta[role], &L->labels[role], a, i, row0 + i, R, err));
+    return PQ_OK;
+}
+
 static void finish_layout(pq_pnl *p, const pq_reader *r)
 {
     const char *lay = kv_get(r, PNL_KV_LAYOUT);
@@ -257,9 +277,7 @@ static pq_status wide_read_tables(loader *L, pq_reader *r, const wide_plan *w, i
             int64_t f = field_of[c];
             const pq_array *a = &t.columns[c];
             if (w->role[f] >= 0) {
-                pq_pnl_meta *m = &p->meta[w->role[f]];
-                for (int64_t i = 0; st == PQ_OK && i < t.num_rows; i++)
-                    st = meta_from(m, &L->labels[w->role[f]], a, i, row + i, R, err);
+                st = meta_rows(L, w->role[f], a, t.num_rows, row, R, err);
                 continue;
             }
             double *dst = p->values + (size_t)w->strat[f] * (size_t)R + (size_t)row;
@@ -319,11 +337,8 @@ static pq_status wide_read_direct(loader *L, pq_reader *r, const wide_plan *w, i
         pq_table t;
         memset(&t, 0, sizeof t);
         st = pq_reader_read_row_group(r, g, &t, err);
-        for (int64_t c = 0; st == PQ_OK && c < t.schema.n_fields; c++) {
-            int role = w->role[field_of[c]];
-            for (int64_t i = 0; st == PQ_OK && i < t.num_rows; i++)
-                st = meta_from(&p->meta[role], &L->labels[role], &t.columns[c], i, row + i, R, err);
-        }
+        for (int64_t c = 0; st == PQ_OK && c < t.schema.n_fields; c++)
+            st = meta_rows(L, w->role[field_of[c]], &t.columns[c], t.num_rows, row, R, err);
         int64_t rows = t.num_rows;
         pq_reader_recycle(r, &t);
         for (int64_t k = 0; k < nd; k++) dst[k] = p->values + (size_t)w->strat[leaves[k]] * (size_t)R + (size_t)row;
@@ -383,10 +398,7 @@ static pq_status load_wide(loader *L, char **files, int64_t n_files, const int64
         if (f > 0) {
             plan_free(&plan);
             memset(&plan, 0, sizeof plan);
-            r = NULL;
-            st = open_reader(files[f], L->o, &r, err);
-            if (st == PQ_OK && pq_reader_num_rows(r) != rows[f])
-                st = corrupt(files[f], err, "changed while being read%s", "");
+            st = reopen_reader(files[f], L->o, rows[f], &r, err);
             if (st == PQ_OK) st = wide_plan_make(L, files[f], pq_reader_schema(r), false, &plan, err);
         }
         if (st == PQ_OK) st = wide_read(L, r, &plan, row, err);
@@ -515,9 +527,7 @@ static pq_status load_long(loader *L, const char *path, pq_reader *r, int64_t ro
     }
     if (st == PQ_OK && row0 + R > RT) st = corrupt(path, err, "long dataset: more rows than the files declare%s", "");
     if (st == PQ_OK && !(have = calloc((size_t)(S ? S : 1), 1))) st = PQ_NOMEM(err);
-    for (size_t c = 0; c + 2 < ns; c++)
-        for (int64_t i = 0; st == PQ_OK && i < R; i++)
-            st = meta_from(&p->meta[sel_role[c]], &L->labels[sel_role[c]], &t.columns[c], i, row0 + i, RT, err);
+    for (size_t c = 0; st == PQ_OK && c + 2 < ns; c++) st = meta_rows(L, sel_role[c], &t.columns[c], R, row0, RT, err);
     const int32_t *days = p->meta[PQ_PNL_DATE].days;
     int64_t cur = -1, in_run = R, slot = -1, loaded = 0;
     const uint8_t *cur_name = NULL;
@@ -612,9 +622,8 @@ static pq_status load_long_files(loader *L, char **files, int64_t n_files, const
     if (st == PQ_OK) finish_layout(L->p, first);
     int64_t row0 = L->long_strategies ? rows[0] / L->long_strategies : 0;
     for (int64_t f = 1; st == PQ_OK && f < n_files; f++) {
-        pq_reader *r = NULL;
-        st = open_reader(files[f], L->o, &r, err);
-        if (st == PQ_OK && pq_reader_num_rows(r) != rows[f]) st = corrupt(files[f], err, "changed while being read%s", "");
+        pq_reader *r;
+        st = reopen_reader(files[f], L->o, rows[f], &r, err);
         if (st == PQ_OK) st = load_long(L, files[f], r, row0, total, err);
         if (st != PQ_OK && err && !err->path[0]) snprintf(err->path, sizeof err->path, "%s", files[f]);
         pq_reader_close(r);
