@@ -267,6 +267,24 @@ static pq_status add_file_name(pq_config *c, const char *path, pq_error *err)
     return PQ_OK;
 }
 
+/* Line n of the file (the start of it, without the line end), for an
+ * error message; "" if it cannot be read again. */
+static void line_text(const char *path, int n, char *out, size_t cap)
+{
+    out[0] = 0;
+    FILE *f = fopen(path, "r");
+    char *line = NULL;
+    size_t lcap = 0;
+    ssize_t len = -1;
+    for (int i = 0; f && i < n && (len = getline(&line, &lcap, f)) >= 0; i++) {}
+    if (len >= 0 && line) {
+        line[strcspn(line, "\r\n")] = 0;
+        if ((size_t)snprintf(out, cap, "%s", line) >= cap && cap > 4) memcpy(out + cap - 4, "...", 4);
+    }
+    free(line);
+    if (f) fclose(f);
+}
+
 pq_status pq_config_load(pq_config *c, const char *path, pq_config_warn_fn warn, void *ctx, pq_error *err)
 {
     ini_state st;
@@ -292,9 +310,12 @@ pq_status pq_config_load(pq_config *c, const char *path, pq_config_warn_fn warn,
     else if (st.too_long && (rc <= 0 || st.too_long <= rc))
         s = PQ_FAIL(err, PQ_ERR_PARSE, "%s:%d: line longer than %d characters (the limit of libinih)", path,
                     st.too_long, ini_max_line - 3);
-    else if (rc > 0)
-        s = PQ_FAIL(err, PQ_ERR_PARSE, "%s:%d: expected a [section] header, a 'key = value' line or a comment", path,
-                    rc);
+    else if (rc > 0) {
+        char text[64];
+        line_text(path, rc, text, sizeof text);
+        s = PQ_FAIL(err, PQ_ERR_PARSE, "%s:%d: expected a [section] header, a 'key = value' line or a comment, found '%s'",
+                    path, rc, text);
+    }
     else if (rc < 0) s = PQ_FAIL(err, PQ_ERR_IO, "%s: cannot read the configuration file", path);
     if (s == PQ_OK) s = apply(c, &st, err);
     if (s == PQ_OK) s = add_file_name(c, path, err);

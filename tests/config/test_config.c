@@ -171,7 +171,8 @@ TEST(errors_name_file_and_line)
         {"[CORRELATION]\npenalty_weight =\n", 2, "has no value"},
         {"[general]\nseed = 1\n[MARKET_REGIME_CONFIG]\nregime_column = regime\n", 4, "'regime' is not one of market_regime"},
         {"seed = 1\n[general]\n", 1, "'seed' comes before any [section] header"},
-        {"[general]\nseed = 3\nthis line has no equals sign\n", 3, "expected a [section] header"},
+        {"[general]\nseed = 3\nthis line has no equals sign\n", 3,
+         "expected a [section] header, a 'key = value' line or a comment, found 'this line has no equals sign'"},
         {"[general\nseed = 3\n", 1, "expected a [section] header"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
