@@ -123,6 +123,90 @@ PQ_API void pq_opt_commit_swap(pq_opt_portfolio *pf, const pq_opt_problem *p, in
 PQ_API pq_opt_score pq_opt_score_sums(const pq_opt_problem *p, const int64_t *sum, const int64_t *zsum,
                                       double z_self, int64_t k);
 
+/* ------------------------------------------------ searching */
+
+/** The search algorithms (`--algorithms`), in the order reports list them. */
+typedef enum pq_opt_algorithm {
+    PQ_OPT_GA = 0, /**< genetic algorithm: elitism, set crossover, local improvement of children */
+    PQ_OPT_PSO,    /**< set-based particle swarm: velocities are weights over strategies */
+    PQ_OPT_SA,     /**< simulated annealing on one-strategy swaps, temperature from observed deltas */
+    PQ_OPT_DE,     /**< set-based differential evolution (best/1 or rand/1, binomial crossover) */
+    PQ_OPT_ACO,    /**< MAX-MIN ant system: a pheromone per strategy */
+    PQ_OPT_HC,     /**< first-improvement hill climbing with restarts */
+    PQ_OPT_BO,     /**< Bayesian optimisation: Gaussian process on sets, expected improvement */
+    PQ_OPT_RS,     /**< uniform random subsets: the baseline */
+    PQ_OPT_N_ALGORITHMS
+} pq_opt_algorithm;
+
+/** "ga", "pso", ... ; parse accepts those names in any case. */
+PQ_API const char *pq_opt_algorithm_name(pq_opt_algorithm a);
+PQ_API bool pq_opt_algorithm_parse(const char *s, pq_opt_algorithm *out);
+
+/** Parameters of the algorithms.  pq_opt_params_init gives parquant's
+ *  defaults; pq_opt_params_legacy the original's (heavy_optimizer.md 4.1,
+ *  the values of its configuration file), used by `--preset legacy`.
+ *  Budgets are in evaluations: scoring a one-strategy swap counts one,
+ *  scoring a whole portfolio counts one too (and costs about k times more). */
+typedef struct pq_opt_params {
+    int64_t ga_population, ga_generations, ga_tournament;
+    double ga_crossover_rate, ga_mutation_rate, ga_elitism_rate;
+    int64_t ga_local_tries;      /**< memetic step: failed swap tries before a child is left (0: none) */
+    int64_t pso_swarm, pso_iterations;
+    double pso_inertia_start, pso_inertia_end, pso_c1, pso_c2, pso_vmax;
+    int64_t sa_iterations;       /**< swap moves */
+    double sa_t_start, sa_t_end; /**< temperature at the start and end, in units of the mean
+                                      worsening delta observed (legacy: absolute) */
+    double sa_cooling;           /**< legacy only: geometric cooling per move */
+    int64_t de_population, de_generations;
+    double de_f, de_cr;
+    bool de_rand;                /**< rand/1/bin instead of best/1/bin */
+    int64_t de_local_tries;
+    int64_t aco_ants, aco_iterations;
+    double aco_alpha, aco_beta, aco_evaporation, aco_deposit, aco_tau_min, aco_tau_max, aco_tau0;
+    int64_t aco_local_tries;
+    int64_t hc_iterations;       /**< swap tries in all */
+    int64_t hc_patience;         /**< failed tries in a row that end a climb (0: k * 200) */
+    int64_t bo_initial, bo_calls, bo_candidates;
+    double bo_exploration;       /**< share of candidates drawn at random */
+    int64_t rs_samples;
+} pq_opt_params;
+
+PQ_API void pq_opt_params_init(pq_opt_params *o);
+PQ_API void pq_opt_params_legacy(pq_opt_params *o);
+
+typedef struct pq_opt_search_options {
+    int64_t k;             /**< portfolio size */
+    uint64_t seed;
+    bool legacy;           /**< run the original's mechanics (heavy_optimizer.md 4.2) */
+    double effort;         /**< budget multiplier (1 = the params as given) */
+    double time_limit;     /**< seconds; 0 = none.  A search stopped by it is no longer
+                                reproducible: the result says so */
+    pq_opt_params params;
+} pq_opt_search_options;
+
+PQ_API void pq_opt_search_options_init(pq_opt_search_options *o);
+
+/** What one search found. */
+typedef struct pq_opt_result {
+    pq_opt_algorithm algorithm;
+    int64_t k;
+    int64_t *members;      /**< k strategy indices, ascending */
+    pq_opt_score score;
+    int64_t evaluations;
+    double seconds;
+    bool stopped_by_time;
+} pq_opt_result;
+
+/**
+ * Run one algorithm.  Deterministic: the same problem, options and seed give
+ * the same result on any machine and thread count (unless the time limit
+ * stopped it).  Thread-safe on a shared problem.
+ * @return PQ_ERR_INVALID_ARG (k out of 1..N, bad parameters), PQ_ERR_NOMEM.
+ */
+PQ_NODISCARD PQ_API pq_status pq_opt_search(const pq_opt_problem *p, pq_opt_algorithm a,
+                                            const pq_opt_search_options *o, pq_opt_result *out, pq_error *err);
+PQ_API void pq_opt_result_free(pq_opt_result *r);
+
 /* ------------------------------------------------ preparing the input */
 
 struct pq_pnl;
