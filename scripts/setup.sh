@@ -4,6 +4,7 @@
 # scripts/setup.sh - installs everything parquant needs on a fresh Debian 12 machine:
 #   - the build tool chain, codec libraries, nettle (SHA-256) and xxhash (apt): cmake, make, gcc, clang, the clang
 #     sanitizer/libFuzzer runtime, pkg-config, snappy, zstd, lz4, brotli, libdeflate, zlib;
+#   - cairo and the DejaVu fonts for the PNG charts (src/chart, docs/charts.md);
 #   - Node.js and npm (apt), unless a node >= 20 is already on PATH (Debian 12 ships 18;
 #     a newer node from elsewhere is kept, never downgraded);
 #   - the reference engines of the interop tests and the benchmark: `npm ci` in tests/interop
@@ -19,7 +20,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 INTEROP="$ROOT/tests/interop"
 STAMP="$INTEROP/node_modules/.parquant-lock.sha256"
 PACKAGES=(cmake make gcc clang libclang-rt-14-dev pkg-config libsnappy-dev libzstd-dev liblz4-dev
-          libbrotli-dev libdeflate-dev zlib1g-dev nettle-dev libxxhash-dev libinih-dev)
+          libbrotli-dev libdeflate-dev zlib1g-dev nettle-dev libxxhash-dev libinih-dev
+          libcairo2-dev fonts-dejavu-core)
 
 LOG=$(mktemp "${TMPDIR:-/tmp}/parquant-setup.XXXXXX")
 trap 'rm -f "$LOG"' EXIT

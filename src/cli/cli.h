@@ -27,6 +27,7 @@ int cli_migrate(int argc, char **argv);
 int cli_export(int argc, char **argv);
 int cli_generate(int argc, char **argv);
 int cli_config(int argc, char **argv);
+int cli_optimize(int argc, char **argv);
 
 struct pq_config;
 /** A configuration with the defaults, then the file `path` applied (when

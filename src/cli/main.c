@@ -27,6 +27,7 @@ static const char USAGE[] =
     "                                        write a synthetic NECROZMA results tree\n"
     "  generate strategies --strategies N --days D [--zones Z] [--enhanced] [--seed S] OUT.csv\n"
     "                                        write a synthetic strategy P&L CSV\n"
+    "  optimize --input FILE [options]       choose the best portfolio of k strategies (8 algorithms)\n"
     "  config show [--config F] [--set S.K=V]\n"
     "                                        the effective configuration and where each value came from\n"
     "  config keys                           every configuration key (docs/config.md)\n"
@@ -92,6 +93,7 @@ static int dispatch(int argc, char **argv)
     if (!strcmp(cmd, "inspect")) return cli_inspect(argc - 1, argv + 1);
     if (!strcmp(cmd, "cat")) return cli_cat(argc - 1, argv + 1);
     if (!strcmp(cmd, "convert")) return cli_convert(argc - 1, argv + 1);
+    if (!strcmp(cmd, "optimize")) return cli_optimize(argc - 1, argv + 1);
     if (!strcmp(cmd, "validate")) return cli_validate(argc - 1, argv + 1);
     if (!strcmp(cmd, "migrate")) return cli_migrate(argc - 1, argv + 1);
     if (!strcmp(cmd, "export")) return cli_export(argc - 1, argv + 1);

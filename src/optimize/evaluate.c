@@ -116,45 +116,61 @@ void pq_opt_problem_free(pq_opt_problem *p)
     memset(p, 0, sizeof *p);
 }
 
-pq_opt_score pq_opt_score_sums(const pq_opt_problem *p, const int64_t *sum, const int64_t *zsum, double z_self,
-                               int64_t k)
+/* The running state of a score over periods.  Both pq_opt_score_sums and
+ * the fused swap below feed it the same values in the same order, so they
+ * agree bit for bit. */
+typedef struct score_acc {
+    double E, peak, dd, gains, losses, zz;
+    int64_t wins, lost;
+} score_acc;
+
+static inline void acc_period(score_acc *a, const pq_opt_problem *p, int64_t t, int64_t sum, int64_t zsum, int64_t k)
+{
+    /* the mean of the members' values: (sum / k) then the exact power-of-two
+     * scaling, which is what (sum of the values) / k rounds to */
+    double r = ((double)sum / (double)k) * p->x_unit;
+    a->E += r;
+    if (t == 0 || a->E > a->peak) a->peak = a->E;
+    if (a->peak - a->E > a->dd) a->dd = a->peak - a->E;
+    if (r > 0) a->gains += r, a->wins++;
+    else if (r < 0) a->losses -= r, a->lost++;
+    double zt = (double)zsum * Z_UNIT;
+    a->zz += zt * zt;
+}
+
+static pq_opt_score acc_score(const score_acc *a, const pq_opt_problem *p, double z_self, int64_t k)
 {
     pq_opt_score sc;
     memset(&sc, 0, sizeof sc);
-    double E = 0, peak = 0, dd = 0, gains = 0, losses = 0, zz = 0;
-    int64_t wins = 0, lost = 0;
-    for (int64_t t = 0; t < p->T; t++) {
-        /* the mean of the members' values: (sum / k) then the exact power-of-two
-         * scaling, which is what (sum of the values) / k rounds to */
-        double r = ((double)sum[t] / (double)k) * p->x_unit;
-        E += r;
-        if (t == 0 || E > peak) peak = E;
-        if (peak - E > dd) dd = peak - E;
-        if (r > 0) gains += r, wins++;
-        else if (r < 0) losses -= r, lost++;
-        double zt = (double)zsum[t] * Z_UNIT;
-        zz += zt * zt;
-    }
+    double E = a->E, dd = a->dd;
     sc.roi = E;
     sc.max_dd = dd;
     switch (p->metric) {
     case PQ_OPT_RATIO: sc.base = dd > 1e-6 ? E / dd : E > 0 ? E * 100 : E < 0 ? E * 10 : 0; break;
     case PQ_OPT_ROI: sc.base = E; break;
     case PQ_OPT_LESS_MAX_DD: sc.base = -dd; break;
-    case PQ_OPT_WIN_PERCENTAGE: sc.base = (double)wins / (double)p->T; break;
-    case PQ_OPT_PROFIT_FACTOR: sc.base = losses > 1e-6 ? gains / losses : gains > 0 ? 1.0 : 0.0; break;
+    case PQ_OPT_WIN_PERCENTAGE: sc.base = (double)a->wins / (double)p->T; break;
+    case PQ_OPT_PROFIT_FACTOR: sc.base = a->losses > 1e-6 ? a->gains / a->losses : a->gains > 0 ? 1.0 : 0.0; break;
     case PQ_OPT_EXPECTANCY: {
-        double wr = (double)wins / (double)p->T;
-        double avg_win = wins ? gains / (double)wins : 0, avg_loss = lost ? losses / (double)lost : 0;
+        double wr = (double)a->wins / (double)p->T;
+        double avg_win = a->wins ? a->gains / (double)a->wins : 0, avg_loss = a->lost ? a->losses / (double)a->lost : 0;
         sc.base = wr * avg_win - (1 - wr) * avg_loss;
         break;
     }
     }
-    if (k > 1) sc.mean_corr = (zz - z_self) / ((double)k * (double)(k - 1));
+    if (k > 1) sc.mean_corr = (a->zz - z_self) / ((double)k * (double)(k - 1));
     sc.penalty = p->penalty_weight * sc.mean_corr;
     if (dd < p->drawdown_threshold) sc.penalty *= 0.5;
     sc.fitness = sc.base - sc.penalty;
     return sc;
+}
+
+pq_opt_score pq_opt_score_sums(const pq_opt_problem *p, const int64_t *sum, const int64_t *zsum, double z_self,
+                               int64_t k)
+{
+    score_acc a = {0};
+    for (int64_t t = 0; t < p->T; t++) acc_period(&a, p, t, sum[t], zsum[t], k);
+    return acc_score(&a, p, z_self, k);
 }
 
 void pq_opt_portfolio_free(pq_opt_portfolio *pf)
@@ -208,15 +224,14 @@ pq_status pq_opt_portfolio_set(pq_opt_portfolio *pf, const pq_opt_problem *p, co
 pq_opt_score pq_opt_try_swap(const pq_opt_portfolio *pf, const pq_opt_problem *p, int64_t slot, int64_t in,
                              int64_t *scratch)
 {
+    (void)scratch; /* the sums are scored as they are formed */
     int64_t out = pf->members[slot], T = p->T;
     const int64_t *xo = p->xq + (size_t)out * (size_t)T, *xi = p->xq + (size_t)in * (size_t)T;
     const int64_t *zo = p->zq + (size_t)out * (size_t)T, *zi = p->zq + (size_t)in * (size_t)T;
-    int64_t *s = scratch, *zs = scratch + T;
-    for (int64_t t = 0; t < T; t++) {
-        s[t] = pf->sum[t] - xo[t] + xi[t];
-        zs[t] = pf->zsum[t] - zo[t] + zi[t];
-    }
-    return pq_opt_score_sums(p, s, zs, pf->z_self - p->z_norm2[out] + p->z_norm2[in], pf->k);
+    score_acc a = {0};
+    for (int64_t t = 0; t < T; t++)
+        acc_period(&a, p, t, pf->sum[t] - xo[t] + xi[t], pf->zsum[t] - zo[t] + zi[t], pf->k);
+    return acc_score(&a, p, pf->z_self - p->z_norm2[out] + p->z_norm2[in], pf->k);
 }
 
 void pq_opt_commit_swap(pq_opt_portfolio *pf, const pq_opt_problem *p, int64_t slot, int64_t in, const pq_opt_score *s)

@@ -35,14 +35,14 @@ void pq_opt_params_init(pq_opt_params *o)
 {
     memset(o, 0, sizeof *o);
     o->ga_population = 40;
-    o->ga_generations = 150;
+    o->ga_generations = 100;
     o->ga_tournament = 3;
     o->ga_crossover_rate = 0.9;
     o->ga_mutation_rate = 0.05;
     o->ga_elitism_rate = 0.1;
     o->ga_local_tries = 300;
     o->pso_swarm = 30;
-    o->pso_iterations = 400;
+    o->pso_iterations = 6000;
     o->pso_inertia_start = 0.9;
     o->pso_inertia_end = 0.4;
     o->pso_c1 = 1.5;
@@ -53,12 +53,12 @@ void pq_opt_params_init(pq_opt_params *o)
     o->sa_t_end = 0.002;
     o->sa_cooling = 0.95;
     o->de_population = 30;
-    o->de_generations = 150;
+    o->de_generations = 110;
     o->de_f = 0.8;
     o->de_cr = 0.7;
     o->de_local_tries = 300;
     o->aco_ants = 20;
-    o->aco_iterations = 300;
+    o->aco_iterations = 1000;
     o->aco_alpha = 1.0;
     o->aco_beta = 2.0;
     o->aco_evaporation = 0.1;
@@ -73,7 +73,7 @@ void pq_opt_params_init(pq_opt_params *o)
     o->bo_calls = 200;
     o->bo_candidates = 64;
     o->bo_exploration = 0.2;
-    o->rs_samples = 200000;
+    o->rs_samples = 60000;
 }
 
 /* heavy_optimizer.md 4.1: the values of the original's configuration file. */
@@ -227,17 +227,23 @@ int64_t opt_local_search(opt_ctx *c, pq_opt_portfolio *pf, int64_t patience)
 {
     int64_t fails = 0, gains = 0;
     if (c->k >= c->N) return 0;
+    /* the next candidate is drawn one step ahead so its rows can be fetched
+     * while the current one is scored */
+    int64_t slot = (int64_t)opt_rng_below(&c->rng, (uint64_t)c->k), in = opt_random_outsider(c, c->k);
     while (fails < patience && opt_spend(c, 1)) {
-        int64_t slot = (int64_t)opt_rng_below(&c->rng, (uint64_t)c->k);
-        int64_t in = opt_random_outsider(c, c->k);
+        int64_t next_slot = (int64_t)opt_rng_below(&c->rng, (uint64_t)c->k), next_in = opt_random_outsider(c, c->k);
+        opt_prefetch(c, next_in);
         pq_opt_score s = pq_opt_try_swap(pf, c->p, slot, in, c->scratch);
         if (s.fitness > pf->score.fitness) {
             opt_commit(c, pf, slot, in, &s);
             gains++;
             fails = 0;
+            if (next_in == in || c->mark[next_in]) next_in = opt_random_outsider(c, c->k);
         } else {
             fails++;
         }
+        slot = next_slot;
+        in = next_in;
     }
     opt_offer(c, pf);
     return gains;

@@ -104,6 +104,18 @@ static inline bool opt_budget_left(const opt_ctx *c)
     return c->evals < c->max_evals && !c->out_of_time;
 }
 
+/** Ask for strategy s's rows ahead of a pq_opt_try_swap that will read
+ *  them: a search of 25k+ strategies waits on memory more than it computes. */
+static inline void opt_prefetch(const opt_ctx *c, int64_t s)
+{
+    const char *x = (const char *)(c->p->xq + (size_t)s * (size_t)c->T);
+    const char *z = (const char *)(c->p->zq + (size_t)s * (size_t)c->T);
+    for (int64_t b = 0; b < c->T * 8; b += 64) {
+        __builtin_prefetch(x + b);
+        __builtin_prefetch(z + b);
+    }
+}
+
 /** Keep `pf` if it is strictly better than the best seen (first found wins ties). */
 void opt_offer(opt_ctx *c, const pq_opt_portfolio *pf);
 void opt_offer_members(opt_ctx *c, const int64_t *members, const pq_opt_score *s);

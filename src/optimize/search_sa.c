@@ -45,10 +45,13 @@ pq_status opt_run_sa(opt_ctx *c)
         double scale = n_worse ? worse / (double)n_worse : fabs(pf.score.fitness) * 1e-3 + 1e-12;
         double lt0 = log(c->prm->sa_t_start), lt1 = log(c->prm->sa_t_end);
         double best = c->best_score.fitness;
+        int64_t slot = (int64_t)opt_rng_below(&c->rng, (uint64_t)k), in = opt_random_outsider(c, k);
         while (c->evals < anneal && opt_spend(c, 1)) {
             double progress = (double)c->evals / (double)anneal;
             double T = scale * exp(lt0 + (lt1 - lt0) * progress);
-            int64_t slot = (int64_t)opt_rng_below(&c->rng, (uint64_t)k), in = opt_random_outsider(c, k);
+            /* the next move is drawn ahead so its rows arrive while this one is scored */
+            int64_t next_slot = (int64_t)opt_rng_below(&c->rng, (uint64_t)k), next_in = opt_random_outsider(c, k);
+            opt_prefetch(c, next_in);
             pq_opt_score s = pq_opt_try_swap(&pf, c->p, slot, in, c->scratch);
             double d = s.fitness - pf.score.fitness;
             if (d < 0) scale += (-d - scale) * 1e-3;
@@ -58,7 +61,10 @@ pq_status opt_run_sa(opt_ctx *c)
                     opt_offer(c, &pf);
                     best = s.fitness;
                 }
+                if (next_in == in) next_in = opt_random_outsider(c, k);
             }
+            slot = next_slot;
+            in = next_in;
         }
         /* polish the best state greedily with what is left */
         opt_unmark(c, pf.members, k);
