@@ -28,6 +28,11 @@ int cli_export(int argc, char **argv);
 int cli_generate(int argc, char **argv);
 int cli_config(int argc, char **argv);
 int cli_optimize(int argc, char **argv);
+/** validate --optimize: the same seeded optimisation on a CSV and its
+ *  Parquet copy must give identical portfolios and fitness.  use[] holds
+ *  one flag per algorithm (pq_opt_algorithm order). */
+int cli_validate_optimize(const char *csv, const char *pq, const char *date_format, int64_t k, const bool *use,
+                          uint64_t seed, double effort);
 
 struct pq_config;
 /** A configuration with the defaults, then the file `path` applied (when

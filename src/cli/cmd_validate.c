@@ -11,20 +11,26 @@
  */
 #include "cli/cli.h"
 #include "core/core.h"
+#include "parquant/optimize.h"
 #include "parquant/parquet.h"
 #include "parquant/pnl.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 static const char VALIDATE_USAGE[] =
     "usage: parquant validate FILE...\n"
     "       parquant validate --input DATA.csv --parquet OUT [--date-format F] [--max-report N]\n"
+    "       parquant validate --input DATA.csv --parquet OUT --optimize [--portfolio-size K]\n"
+    "                         [--algorithms LIST] [--seed S] [--effort X]\n"
     "  FILE...        read every page with checksums verified and structure checked\n"
     "  --input/--parquet  strategy P&L: every cell of OUT (a file or a dataset folder, wide,\n"
     "                 partitioned or long) equals the CSV's (doubles bit for bit, nulls where\n"
     "                 empty), same names and order, same row count; the first N differences\n"
-    "                 (default 20) are listed with row and column\n";
+    "                 (default 20) are listed with row and column\n"
+    "  --optimize     instead: run the same seeded optimisation (default k 35, all algorithms)\n"
+    "                 on both and require identical portfolios and fitness for every algorithm\n";
 
 typedef struct diff_ctx {
     const char *csv;
@@ -104,13 +110,22 @@ int cli_validate(int argc, char **argv)
 {
     int n = 0, failed = 0;
     const char *csv = NULL, *pq = NULL, *date_format = NULL;
-    int64_t max_report = 20;
+    int64_t max_report = 20, k = 35, seed = 42;
     int n_files = 0;
+    bool optimize = false;
+    bool use[PQ_OPT_N_ALGORITHMS];
+    for (int i = 0; i < PQ_OPT_N_ALGORITHMS; i++) use[i] = true;
+    double effort = 1.0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { fputs(VALIDATE_USAGE, stdout); return CLI_OK; }
+        if (!strcmp(a, "--optimize")) {
+            optimize = true;
+            continue;
+        }
         bool takes = !strcmp(a, "--input") || !strcmp(a, "--parquet") || !strcmp(a, "--date-format") ||
-                     !strcmp(a, "--max-report");
+                     !strcmp(a, "--max-report") || !strcmp(a, "--portfolio-size") || !strcmp(a, "--algorithms") ||
+                     !strcmp(a, "--seed") || !strcmp(a, "--effort");
         if (takes && i + 1 >= argc) return cli_usage_error("validate", VALIDATE_USAGE, "%s needs a value", a);
         if (!strcmp(a, "--input")) csv = argv[++i];
         else if (!strcmp(a, "--parquet")) pq = argv[++i];
@@ -118,12 +133,43 @@ int cli_validate(int argc, char **argv)
         else if (!strcmp(a, "--max-report")) {
             if (!cli_parse_i64(argv[++i], 0, INT64_MAX, &max_report))
                 return cli_usage_error("validate", VALIDATE_USAGE, "--max-report expects a count, found '%s'", argv[i]);
+        } else if (!strcmp(a, "--portfolio-size")) {
+            if (!cli_parse_i64(argv[++i], 1, PQ_OPT_MAX_K, &k))
+                return cli_usage_error("validate", VALIDATE_USAGE, "--portfolio-size expects a positive integer, found '%s'", argv[i]);
+        } else if (!strcmp(a, "--seed")) {
+            if (!cli_parse_i64(argv[++i], 0, INT64_MAX, &seed))
+                return cli_usage_error("validate", VALIDATE_USAGE, "--seed expects a non-negative integer, found '%s'", argv[i]);
+        } else if (!strcmp(a, "--effort")) {
+            char *end;
+            effort = strtod(argv[++i], &end);
+            if (end == argv[i] || *end || !(effort > 0 && effort <= 1e6))
+                return cli_usage_error("validate", VALIDATE_USAGE, "--effort expects a number > 0, found '%s'", argv[i]);
+        } else if (!strcmp(a, "--algorithms")) {
+            const char *v = argv[++i];
+            bool pick[PQ_OPT_N_ALGORITHMS] = {false}, any = false;
+            char name[16];
+            while (*v) {
+                size_t len = 0;
+                while (*v && *v != ',' && len + 1 < sizeof name) name[len++] = *v++;
+                name[len] = 0;
+                if (*v == ',') v++;
+                pq_opt_algorithm alg;
+                if (!strcmp(name, "all")) for (int j = 0; j < PQ_OPT_N_ALGORITHMS; j++) pick[j] = true;
+                else if (pq_opt_algorithm_parse(name, &alg)) pick[alg] = true;
+                else return cli_usage_error("validate", VALIDATE_USAGE, "--algorithms: unknown algorithm '%s'", name);
+                any = true;
+            }
+            if (!any) return cli_usage_error("validate", VALIDATE_USAGE, "--algorithms needs at least one name");
+            memcpy(use, pick, sizeof use);
         } else if (a[0] == '-' && a[1]) return cli_usage_error("validate", VALIDATE_USAGE, "unknown option '%s'", a);
         else n_files++;
     }
+    if (optimize && !(csv && pq))
+        return cli_usage_error("validate", VALIDATE_USAGE, "--optimize needs --input and --parquet");
     if (csv || pq) {
         if (!csv || !pq) return cli_usage_error("validate", VALIDATE_USAGE, "--input and --parquet go together");
         if (n_files) return cli_usage_error("validate", VALIDATE_USAGE, "FILE... and --input/--parquet do not mix");
+        if (optimize) return cli_validate_optimize(csv, pq, date_format, k, use, (uint64_t)seed, effort);
         return validate_pnl(csv, pq, date_format, max_report);
     }
     for (int i = 1; i < argc; i++) {

@@ -282,7 +282,8 @@ static pq_status write_composition(const opt_run *run, const char *dir, pq_error
         for (int64_t m = 0; m < j->k; m++) {
             int64_t s = j->res.members[m];
             double roi = 0;
-            for (int64_t p = 0; p < run->T_train; p++) roi += pq_opt_value(&run->train, s, p);
+            const double *x = run->in.x + (size_t)s * (size_t)run->in.T;
+            for (int64_t p = 0; p < run->T_train; p++) roi += x[p];
             fprintf(f, "%s,%lld,%lld,%lld,", opt_alg_label(j->alg), (long long)j->k, (long long)(m + 1), (long long)s);
             csv_field(f, run->in.names[s]);
             fprintf(f, ",%.17g,%.17g\n", 1.0 / (double)j->k, roi);
@@ -298,16 +299,11 @@ static pq_status write_strategy_metrics(const opt_run *run, const opt_args *a, c
     if (!text_open(&t)) return PQ_NOMEM(err);
     FILE *f = t.f;
     fprintf(f, "Strategy,ROI,Max Drawdown,Win Percentage,Profit Factor,Expectancy,ROI/DD,Sharpe,Sortino,Calmar,Inverted\n");
-    double *r = malloc((size_t)run->T_train * sizeof *r);
-    if (!r) {
-        fclose(t.f);
-        free(t.buf);
-        return PQ_NOMEM(err);
-    }
     for (int64_t s = 0; s < run->in.N; s++) {
-        for (int64_t p = 0; p < run->T_train; p++) r[p] = pq_opt_value(&run->train, s, p);
+        /* the input's own values (the search's are rounded to its fixed point) */
         pq_metrics m;
-        pq_metrics_compute(r, run->T_train, run->periods_per_year, a->risk_free_rate, NULL, &m);
+        pq_metrics_compute(run->in.x + (size_t)s * (size_t)run->in.T, run->T_train, run->periods_per_year,
+                           a->risk_free_rate, NULL, &m);
         csv_field(f, run->in.names[s]);
         double v[] = {m.total_roi, m.max_drawdown, m.win_rate * 100, m.profit_factor, m.expectancy,
                       m.roi_dd_ratio, m.sharpe, m.sortino, m.calmar};
@@ -317,7 +313,6 @@ static pq_status write_strategy_metrics(const opt_run *run, const opt_args *a, c
         }
         fprintf(f, ",%s\n", run->in.ulta && run->in.ulta[s].inverted ? "true" : "false");
     }
-    free(r);
     pq_status st = text_save(&t, dir, "strategy_metrics.csv", err);
     if (st != PQ_OK) return st;
     char in[PATH_CAP], out[PATH_CAP];

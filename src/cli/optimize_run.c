@@ -54,7 +54,7 @@ static bool ends_with(const char *s, const char *suffix)
 static pq_status load_pnl(const opt_args *a, pq_pnl *pnl, pq_error *err)
 {
     struct stat sb;
-    if (stat(a->input, &sb) != 0) return PQ_FAIL(err, PQ_ERR_IO, "%s: cannot open: %s", a->input, strerror(errno));
+    if (stat(a->input, &sb) != 0) return PQ_FAIL(err, PQ_ERR_IO, "cannot open: %s", strerror(errno));
     bool csv = !S_ISDIR(sb.st_mode) && (ends_with(a->input, ".csv") || pq_pnl_csv_sniff(a->input, ','));
     if (csv) {
         pq_pnl_csv_options co = {a->date_format, 0};
