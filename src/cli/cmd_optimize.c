@@ -284,9 +284,15 @@ static int parse_args(int argc, char **argv, opt_args *a, const char **out_dir, 
 
 static void print_summary(const opt_run *run, const opt_args *a, const char *dir)
 {
-    printf("input: %s: %lld periods x %lld strategies (%s to ...), %lld inverted by ULTA\n", a->input,
-           (long long)run->in.T, (long long)run->in.N, run->T_hold ? "holdout on" : "all periods searched",
-           (long long)run->in.n_inverted);
+    char d0[11], d1[11];
+    opt_date_str(run->in.dates[0], d0);
+    opt_date_str(run->in.dates[run->in.T - 1], d1);
+    printf("input: %s: %lld periods (%s to %s) x %lld strategies", a->input, (long long)run->in.T, d0, d1,
+           (long long)run->in.N);
+    if (run->in.n_inverted) printf(", %lld inverted by ULTA", (long long)run->in.n_inverted);
+    if (run->in.rows_excluded) printf(", %lld rows below the regime confidence dropped", (long long)run->in.rows_excluded);
+    if (run->T_hold) printf("; searched on the first %lld, the last %lld held out", (long long)run->T_train, (long long)run->T_hold);
+    printf("\n");
     printf("\n%-4s %5s %14s %12s %11s %7s %6s %8s %11s", "alg", "size", "fitness", "ROI", "max DD", "win%", "corr",
            "time s", "evaluations");
     if (run->T_hold) printf(" %14s", "holdout fit");
@@ -306,8 +312,9 @@ static void print_summary(const opt_run *run, const opt_args *a, const char *dir
            b->m.sortino, b->m.win_rate * 100, b->m.profit_factor);
     if (b->overfit)
         printf("warning: the best portfolio's max drawdown (%.4g) is %.2g of its typical period move (%.4g): on %lld "
-               "periods this is most likely a fit to noise; check it on held-out periods (--holdout-days)\n",
-               b->m.max_drawdown, b->dd_to_move, b->m.mean_abs, (long long)run->T_train);
+               "periods this is most likely a fit to noise; %s\n",
+               b->m.max_drawdown, b->dd_to_move, b->m.mean_abs, (long long)run->T_train,
+               run->T_hold ? "compare the held-out periods below" : "check it on held-out periods (--holdout-days)");
     if (run->T_hold)
         printf("held-out %lld periods: fitness %.4f, ROI %.2f, max drawdown %.2f (in sample: %.4f)\n",
                (long long)run->T_hold, b->hold_score.fitness, b->hold_m.total_roi, b->hold_m.max_drawdown,

@@ -105,7 +105,7 @@ static void csv_num(FILE *f, double v)
     else fprintf(f, "%.17g", v);
 }
 
-static void date_str(int32_t days, char out[11])
+void opt_date_str(int32_t days, char out[11])
 {
     time_t t = (time_t)days * 86400;
     struct tm tm;
@@ -151,8 +151,8 @@ static pq_status write_json(const opt_run *run, const opt_args *a, const char *d
     if (!text_open(&t)) return PQ_NOMEM(err);
     FILE *f = t.f;
     char d0[11], d1[11];
-    date_str(run->in.dates[0], d0);
-    date_str(run->in.dates[run->in.T - 1], d1);
+    opt_date_str(run->in.dates[0], d0);
+    opt_date_str(run->in.dates[run->in.T - 1], d1);
     fprintf(f, "{\n  \"parquant_version\": ");
     json_str(f, PQ_VERSION_STRING);
     fprintf(f, ",\n  \"input\": {\n    \"path\": ");

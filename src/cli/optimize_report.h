@@ -13,6 +13,9 @@
 /** "GA", "PSO", ... as reports print them. */
 const char *opt_alg_label(pq_opt_algorithm a);
 
+/** YYYY-MM-DD of a day number (days since 1970-01-01). */
+void opt_date_str(int32_t days, char out[11]);
+
 /** Write every file into `out_dir` (NULL: output/run_<local time>/),
  *  staged in a sibling folder and moved in when all are complete; the
  *  folder used is copied to final_dir. */
