@@ -206,13 +206,17 @@ void opt_random_set(opt_ctx *c, int64_t *out)
         c->mark[t] = 1;
         out[n++] = t;
     }
-    /* Floyd's order is biased (late slots favour large indices); shuffle */
-    for (int64_t i = n - 1; i > 0; i--) {
-        int64_t j = (int64_t)opt_rng_below(&c->rng, (uint64_t)i + 1), t = out[i];
-        out[i] = out[j];
-        out[j] = t;
-    }
+    opt_shuffle(c, out, n); /* Floyd's order is biased: late slots favour large indices */
     opt_unmark(c, out, n);
+}
+
+void opt_shuffle(opt_ctx *c, int64_t *v, int64_t n)
+{
+    for (int64_t i = n - 1; i > 0; i--) {
+        int64_t j = (int64_t)opt_rng_below(&c->rng, (uint64_t)i + 1), t = v[i];
+        v[i] = v[j];
+        v[j] = t;
+    }
 }
 
 bool opt_set(opt_ctx *c, pq_opt_portfolio *pf, const int64_t *members)

@@ -120,6 +120,12 @@ static inline void opt_prefetch(const opt_ctx *c, int64_t s)
 void opt_offer(opt_ctx *c, const pq_opt_portfolio *pf);
 void opt_offer_members(opt_ctx *c, const int64_t *members, const pq_opt_score *s);
 
+/** Shuffle v[0..n) in place (Fisher-Yates). */
+void opt_shuffle(opt_ctx *c, int64_t *v, int64_t n);
+
+/** Evaluate `samples` uniform random portfolios (RS, and the legacy ACO/BO). */
+pq_status opt_sample_random(opt_ctx *c, int64_t samples);
+
 /** k distinct random strategies into out (Floyd's algorithm; uses mark). */
 void opt_random_set(opt_ctx *c, int64_t *out);
 

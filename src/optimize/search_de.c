@@ -19,15 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void shuffle(opt_ctx *c, int64_t *v, int64_t n)
-{
-    for (int64_t i = n - 1; i > 0; i--) {
-        int64_t j = (int64_t)opt_rng_below(&c->rng, (uint64_t)i + 1), t = v[i];
-        v[i] = v[j];
-        v[j] = t;
-    }
-}
-
 static int64_t pick_other(opt_ctx *c, int64_t P, const int64_t *avoid, int n_avoid)
 {
     for (;;) {
@@ -60,7 +51,7 @@ static void mutate(opt_ctx *c, const int64_t *base, const int64_t *r1, const int
     double want = c->prm->de_f * (double)nd;
     int64_t moves = (int64_t)want;
     if (opt_rng_unit(&c->rng) < want - (double)moves) moves++;
-    shuffle(c, diff, nd);
+    opt_shuffle(c, diff, nd);
     for (int64_t j = 0; j < moves && j < nd; j++) {
         int64_t d = diff[j];
         if (c->mark[d]) continue;
@@ -89,7 +80,7 @@ static void cross(opt_ctx *c, const int64_t *target, const int64_t *mutant, int6
     opt_unmark(c, target, k);
     memcpy(trial, target, (size_t)k * sizeof *trial);
     if (ni == 0) return;
-    shuffle(c, outs, no);
+    opt_shuffle(c, outs, no);
     int64_t jrand = (int64_t)opt_rng_below(&c->rng, (uint64_t)ni), used = 0;
     for (int64_t j = 0; j < ni; j++)
         if (j == jrand || opt_rng_unit(&c->rng) < c->prm->de_cr) trial[outs[used++]] = ins[j];

@@ -68,15 +68,6 @@ static void dedupe_fill(opt_ctx *c, const int64_t *in, int64_t n, int64_t *out)
     opt_unmark(c, out, c->k);
 }
 
-static void shuffle(opt_ctx *c, int64_t *v, int64_t n)
-{
-    for (int64_t i = n - 1; i > 0; i--) {
-        int64_t j = (int64_t)opt_rng_below(&c->rng, (uint64_t)i + 1), t = v[i];
-        v[i] = v[j];
-        v[j] = t;
-    }
-}
-
 /* tournament of three distinct members (without replacement) */
 static int64_t tournament(opt_ctx *c, const legacy_pop *pop)
 {
@@ -120,7 +111,7 @@ static pq_status population_run(opt_ctx *c, pq_opt_algorithm a)
                 const int64_t *pb = pop.m + (size_t)tournament(c, &pop) * (size_t)k;
                 memcpy(pool, pa, (size_t)k * sizeof *pool);
                 memcpy(pool + k, pb, (size_t)k * sizeof *pool);
-                shuffle(c, pool, 2 * k); /* a random sample of the union */
+                opt_shuffle(c, pool, 2 * k); /* a random sample of the union */
                 dedupe_fill(c, pool, 2 * k, child);
                 mutate_slots(c, child, mut);
             } else if (a == PQ_OPT_DE) {
@@ -170,24 +161,6 @@ static pq_status greedy_run(opt_ctx *c, int64_t iterations)
     return ok ? PQ_OK : c->err->code;
 }
 
-static pq_status random_run(opt_ctx *c, int64_t samples)
-{
-    int64_t *m = malloc((size_t)c->k * sizeof *m);
-    pq_opt_portfolio pf = {0};
-    pq_status st = PQ_OK;
-    if (!m) return PQ_NOMEM(c->err);
-    for (int64_t i = 0; i < samples && opt_budget_left(c); i++) {
-        opt_random_set(c, m);
-        if (!opt_set(c, &pf, m)) {
-            st = c->err->code;
-            break;
-        }
-    }
-    pq_opt_portfolio_free(&pf);
-    free(m);
-    return st;
-}
-
 pq_status opt_run_legacy(opt_ctx *c, pq_opt_algorithm a)
 {
     const pq_opt_params *q = c->prm;
@@ -199,7 +172,7 @@ pq_status opt_run_legacy(opt_ctx *c, pq_opt_algorithm a)
     case PQ_OPT_SA: return greedy_run(c, q->sa_iterations);
     case PQ_OPT_HC: return greedy_run(c, q->hc_iterations);
     case PQ_OPT_ACO:
-    case PQ_OPT_BO: return random_run(c, gens);
-    default: return random_run(c, q->rs_samples);
+    case PQ_OPT_BO: return opt_sample_random(c, gens);
+    default: return opt_sample_random(c, q->rs_samples);
     }
 }

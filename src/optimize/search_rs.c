@@ -9,11 +9,16 @@
 
 pq_status opt_run_rs(opt_ctx *c)
 {
+    return opt_sample_random(c, c->prm->rs_samples);
+}
+
+pq_status opt_sample_random(opt_ctx *c, int64_t samples)
+{
     int64_t *m = malloc((size_t)c->k * sizeof *m);
     pq_opt_portfolio pf = {0};
     pq_status st = PQ_OK;
     if (!m) return PQ_NOMEM(c->err);
-    for (int64_t i = 0; i < c->prm->rs_samples && opt_budget_left(c); i++) {
+    for (int64_t i = 0; i < samples && opt_budget_left(c); i++) {
         opt_random_set(c, m);
         if (!opt_set(c, &pf, m)) {
             st = c->err->code;
