@@ -386,6 +386,10 @@ pq_status pq_opt_search(const pq_opt_problem *p, pq_opt_algorithm a, const pq_op
     prm.aco_iterations = scaled(prm.aco_iterations, e);
     prm.hc_iterations = scaled(prm.hc_iterations, e);
     prm.bo_calls = scaled(prm.bo_calls, e);
+    /* the GP costs O(n^2) memory and O(n^3) time in its points: past a
+     * thousand it is all model and no search */
+    if (prm.bo_initial > 1000) prm.bo_initial = 1000;
+    if (prm.bo_calls > 1000) prm.bo_calls = 1000;
     prm.rs_samples = scaled(prm.rs_samples, e);
 
     opt_ctx c;
