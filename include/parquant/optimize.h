@@ -110,8 +110,9 @@ PQ_NODISCARD PQ_API pq_status pq_opt_portfolio_set(pq_opt_portfolio *pf, const p
 PQ_API void pq_opt_portfolio_free(pq_opt_portfolio *pf);
 
 /** The score of `pf` with member slot `slot` replaced by strategy `in`
- *  (not a member), in O(T), without changing pf.  `scratch` holds 2 T
- *  int64 values. */
+ *  (not a member), in O(T), without changing pf.  The sums are scored as
+ *  they are formed; `scratch` is not used (it may be NULL) and stays in the
+ *  signature for callers built against the first version. */
 PQ_API pq_opt_score pq_opt_try_swap(const pq_opt_portfolio *pf, const pq_opt_problem *p, int64_t slot, int64_t in,
                                     int64_t *scratch);
 /** Make that swap (O(T)); `s` is what pq_opt_try_swap returned for it. */
