@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 #
-# bench/optimize.sh [--big | --big-only] [--recompute-best] [--best-effort X] [--best-seeds N] [--rebuild]
+# bench/optimize.sh [--big | --big-only] [--big-all] [--recompute-best] [--best-effort X] [--best-seeds N] [--rebuild]
 # The `parquant optimize` benchmark (issue 6): best fitness, time and evaluations per algorithm at
 # k = 35 (all 8 algorithms, seed 42) on the real SENSEX slice (../shared/data/strategies/
 # sensex_500x82.csv) and on a generated 25,544 x 82 matrix, against a best-known fitness from a
@@ -15,6 +15,7 @@
 #                     and 1,000,000 x 250 (long Parquet, sa,hc at --effort 0.2); the first run
 #                     builds the 1M file (3 GB CSV for a few minutes, then 1.6 GB of Parquet kept)
 #   --big-only        only the memory part
+#   --big-all         1,000,000 x 250 with all 8 algorithms at default budgets (about 100 s)
 #   --recompute-best  redo the best-known runs instead of reading them from the cache
 #   --best-effort X   effort of the best-known runs (default 5: about a minute per seed on 25,544 x 82)
 #   --best-seeds N    seeds 1..N for the best-known runs (default 3)
@@ -33,13 +34,13 @@ rebuild=0
 args=()
 while [ $# -gt 0 ]; do
     case $1 in
-        --big|--big-only|--recompute-best) args+=("$1") ;;
+        --big|--big-only|--big-all|--recompute-best) args+=("$1") ;;
         --best-effort|--best-seeds)
             [ $# -ge 2 ] || { echo "bench/optimize.sh: $1 needs a value" >&2; exit 2; }
             args+=("$1" "$2"); shift ;;
         --rebuild) rebuild=1 ;;
         -h|--help) sed -n '3,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-        *) echo "usage: bench/optimize.sh [--big | --big-only] [--recompute-best] [--best-effort X] [--best-seeds N] [--rebuild]" >&2; exit 2 ;;
+        *) echo "usage: bench/optimize.sh [--big | --big-only] [--big-all] [--recompute-best] [--best-effort X] [--best-seeds N] [--rebuild]" >&2; exit 2 ;;
     esac
     shift
 done
