@@ -43,6 +43,8 @@ int cli_config_open(const char *path, struct pq_config **out);
 int cli_report(const pq_error *err);
 /** Print "parquant <cmd>: <message>" and the usage hint; returns CLI_USAGE. */
 int cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...) PQ_PRINTF(3, 4);
+/** True when s ends with suffix (case-sensitive). */
+bool cli_ends_with(const char *s, const char *suffix);
 /** Parse a non-negative decimal integer option value; false when invalid. */
 bool cli_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 

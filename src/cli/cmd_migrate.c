@@ -71,20 +71,14 @@ typedef struct run {
 
 /* ---------------------------------------------------------- discovery */
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
 /* Does file `name` hold data of kind k?  Sidecars never do. */
 static bool wanted(pq_nz_kind k, const char *name)
 {
-    if (!ends_with(name, ".json") || ends_with(name, "_metadata.json") || name[0] == '.') return false;
+    if (!cli_ends_with(name, ".json") || cli_ends_with(name, "_metadata.json") || name[0] == '.') return false;
     switch (k) {
     case PQ_NZ_UNIVERSE:
-        return (strncmp(name, "universe_", 9) == 0 || strstr(name, "_universe_") != NULL) && !ends_with(name, "_backtest.json");
-    case PQ_NZ_BACKTEST: return ends_with(name, "_backtest.json");
+        return (strncmp(name, "universe_", 9) == 0 || strstr(name, "_universe_") != NULL) && !cli_ends_with(name, "_backtest.json");
+    case PQ_NZ_BACKTEST: return cli_ends_with(name, "_backtest.json");
     case PQ_NZ_TRADES: return true;
     }
     return false;

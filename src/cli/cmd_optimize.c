@@ -52,37 +52,6 @@ static const char *const LONG_NAMES[PQ_OPT_N_ALGORITHMS][2] = {
     {"bayesian_optimization", "use_bayesian_optimization"}, {"random_search", "use_random_search"},
 };
 
-/* "ga,pso" or "all" into use[]; false with the bad name in *bad */
-static bool parse_algorithms(const char *s, bool use[PQ_OPT_N_ALGORITHMS], char *bad, size_t cap)
-{
-    bool any = false;
-    bool pick[PQ_OPT_N_ALGORITHMS] = {false};
-    while (*s) {
-        char name[64];
-        size_t n = 0;
-        while (*s == ' ' || *s == ',') s++;
-        while (*s && *s != ',' && *s != ' ' && n + 1 < sizeof name) name[n++] = *s++;
-        name[n] = 0;
-        if (!n) continue;
-        pq_opt_algorithm a;
-        if (!strcasecmp(name, "all")) {
-            for (int i = 0; i < PQ_OPT_N_ALGORITHMS; i++) pick[i] = true;
-        } else if (pq_opt_algorithm_parse(name, &a)) {
-            pick[a] = true;
-        } else {
-            snprintf(bad, cap, "%s", name);
-            return false;
-        }
-        any = true;
-    }
-    if (!any) {
-        snprintf(bad, cap, "(empty)");
-        return false;
-    }
-    memcpy(use, pick, sizeof pick);
-    return true;
-}
-
 static size_t parse_numbers(const char *s, double *out, size_t cap, bool *ok)
 {
     size_t n = 0;
@@ -182,7 +151,7 @@ static int apply_config(const pq_config *c, opt_args *a, bool legacy)
     a->risk_free_rate = pq_config_double(c, "enhanced_metrics", "risk_free_rate");
     a->periods_per_year = pq_config_double(c, "enhanced_metrics", "annualization_factor");
     char bad[64];
-    if (!parse_algorithms(pq_config_string(c, "ALGORITHMS", "enabled_algorithms"), a->use, bad, sizeof bad))
+    if (!opt_parse_algorithms(pq_config_string(c, "ALGORITHMS", "enabled_algorithms"), a->use, bad, sizeof bad))
         return USAGE_ERR("[ALGORITHMS] enabled_algorithms: unknown algorithm '%s'", bad);
     for (int i = 0; i < PQ_OPT_N_ALGORITHMS; i++) {
         if (pq_config_is_set(c, "ALGORITHMS", LONG_NAMES[i][1]) && !pq_config_bool(c, "ALGORITHMS", LONG_NAMES[i][1]))
@@ -227,7 +196,7 @@ static int parse_args(int argc, char **argv, opt_args *a, const char **out_dir, 
             if (!cli_parse_i64(v, 1, PQ_OPT_MAX_K, &a->k_max)) return USAGE_ERR("--max-size expects a positive integer, found '%s'", v);
         } else if (!strcmp(o, "--algorithms")) {
             char bad[64];
-            if (!parse_algorithms(v, a->use, bad, sizeof bad))
+            if (!opt_parse_algorithms(v, a->use, bad, sizeof bad))
                 return USAGE_ERR("--algorithms: unknown algorithm '%s' (expected ga,pso,sa,de,aco,hc,bo,rs or all)", bad);
         } else if (!strcmp(o, "--metric")) {
             if (!pq_opt_metric_parse(v, &a->metric))

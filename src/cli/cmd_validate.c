@@ -10,6 +10,7 @@
  * differences are printed with their row (CSV line) and column.
  */
 #include "cli/cli.h"
+#include "cli/optimize_run.h"
 #include "core/core.h"
 #include "parquant/optimize.h"
 #include "parquant/parquet.h"
@@ -145,22 +146,9 @@ int cli_validate(int argc, char **argv)
             if (end == argv[i] || *end || !(effort > 0 && effort <= 1e6))
                 return cli_usage_error("validate", VALIDATE_USAGE, "--effort expects a number > 0, found '%s'", argv[i]);
         } else if (!strcmp(a, "--algorithms")) {
-            const char *v = argv[++i];
-            bool pick[PQ_OPT_N_ALGORITHMS] = {false}, any = false;
-            char name[16];
-            while (*v) {
-                size_t len = 0;
-                while (*v && *v != ',' && len + 1 < sizeof name) name[len++] = *v++;
-                name[len] = 0;
-                if (*v == ',') v++;
-                pq_opt_algorithm alg;
-                if (!strcmp(name, "all")) for (int j = 0; j < PQ_OPT_N_ALGORITHMS; j++) pick[j] = true;
-                else if (pq_opt_algorithm_parse(name, &alg)) pick[alg] = true;
-                else return cli_usage_error("validate", VALIDATE_USAGE, "--algorithms: unknown algorithm '%s'", name);
-                any = true;
-            }
-            if (!any) return cli_usage_error("validate", VALIDATE_USAGE, "--algorithms needs at least one name");
-            memcpy(use, pick, sizeof use);
+            char bad[64];
+            if (!opt_parse_algorithms(argv[++i], use, bad, sizeof bad))
+                return cli_usage_error("validate", VALIDATE_USAGE, "--algorithms: unknown algorithm '%s'", bad);
         } else if (a[0] == '-' && a[1]) return cli_usage_error("validate", VALIDATE_USAGE, "unknown option '%s'", a);
         else n_files++;
     }

@@ -35,6 +35,12 @@ static const char USAGE[] =
     "  parquant <command> --help             options of one command\n"
     "  parquant --version\n";
 
+bool cli_ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
 int cli_report(const pq_error *err)
 {
     char buf[1024];

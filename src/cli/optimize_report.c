@@ -22,7 +22,9 @@
 
 #include "chart/chart.h"
 #include "convert/convert.h"
+#include "core/calendar.h"
 #include "core/core.h"
+#include "core/path.h"
 #include "io/sink.h"
 
 /* ------------------------------------------------------------ helpers */
@@ -107,10 +109,10 @@ static void csv_num(FILE *f, double v)
 
 void opt_date_str(int32_t days, char out[11])
 {
-    time_t t = (time_t)days * 86400;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
+    int64_t y;
+    unsigned m, d;
+    pq_civil_from_days(days, &y, &m, &d);
+    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(((y % 10000) + 10000) % 10000), m % 100, d % 100);
 }
 
 static void metrics_json(FILE *f, const pq_metrics *m, const char *indent)
@@ -451,15 +453,6 @@ static pq_status fsync_dir(const char *dir, pq_error *err)
     return PQ_OK;
 }
 
-static void parent_of(const char *path, char *out, size_t cap)
-{
-    snprintf(out, cap, "%s", path);
-    char *slash = strrchr(out, '/');
-    if (!slash) snprintf(out, cap, ".");
-    else if (slash == out) out[1] = 0;
-    else *slash = 0;
-}
-
 static pq_status mkdirs(const char *path, pq_error *err)
 {
     char buf[4096];
@@ -530,7 +523,7 @@ pq_status opt_report_write(const opt_run *run, const opt_args *a, const char *ou
     size_t dl = strlen(dir);
     while (dl > 1 && dir[dl - 1] == '/') dir[--dl] = 0;
     char parent[4096], stage[4200];
-    parent_of(dir, parent, sizeof parent);
+    pq_path_parent(dir, parent, sizeof parent);
     pq_status st = mkdirs(parent, err);
     if (st != PQ_OK) return st;
     snprintf(stage, sizeof stage, "%s.partial-XXXXXX", dir);

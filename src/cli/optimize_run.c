@@ -37,6 +37,37 @@ void opt_args_init(opt_args *a)
     pq_opt_params_init(&a->params);
 }
 
+/* "ga,pso" or "all" into use[]; false with the bad name in *bad */
+bool opt_parse_algorithms(const char *s, bool use[PQ_OPT_N_ALGORITHMS], char *bad, size_t cap)
+{
+    bool any = false;
+    bool pick[PQ_OPT_N_ALGORITHMS] = {false};
+    while (*s) {
+        char name[64];
+        size_t n = 0;
+        while (*s == ' ' || *s == ',') s++;
+        while (*s && *s != ',' && *s != ' ' && n + 1 < sizeof name) name[n++] = *s++;
+        name[n] = 0;
+        if (!n) continue;
+        pq_opt_algorithm a;
+        if (!strcasecmp(name, "all")) {
+            for (int i = 0; i < PQ_OPT_N_ALGORITHMS; i++) pick[i] = true;
+        } else if (pq_opt_algorithm_parse(name, &a)) {
+            pick[a] = true;
+        } else {
+            snprintf(bad, cap, "%s", name);
+            return false;
+        }
+        any = true;
+    }
+    if (!any) {
+        snprintf(bad, cap, "(empty)");
+        return false;
+    }
+    memcpy(use, pick, sizeof pick);
+    return true;
+}
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -44,18 +75,12 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && !strcasecmp(s + n - m, suffix);
-}
-
 /* CSV by name or content; a folder or anything else is read as Parquet */
 static pq_status load_pnl(const opt_args *a, pq_pnl *pnl, pq_error *err)
 {
     struct stat sb;
     if (stat(a->input, &sb) != 0) return PQ_FAIL(err, PQ_ERR_IO, "cannot open: %s", strerror(errno));
-    bool csv = !S_ISDIR(sb.st_mode) && (ends_with(a->input, ".csv") || pq_pnl_csv_sniff(a->input, ','));
+    bool csv = !S_ISDIR(sb.st_mode) && (cli_ends_with(a->input, ".csv") || pq_pnl_csv_sniff(a->input, ','));
     if (csv) {
         pq_pnl_csv_options co = {a->date_format, 0};
         return pq_pnl_read_csv(a->input, &co, pnl, NULL, err);

@@ -36,6 +36,10 @@ typedef struct opt_args {
 
 void opt_args_init(opt_args *a);
 
+/** "ga,pso,..." or "all" (any case, commas or spaces) into use[]; false with
+ *  the unknown name copied to bad (use[] unchanged). */
+bool opt_parse_algorithms(const char *s, bool use[PQ_OPT_N_ALGORITHMS], char *bad, size_t cap);
+
 typedef struct opt_job {
     int64_t k;
     pq_opt_algorithm alg;

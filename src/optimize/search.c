@@ -237,7 +237,7 @@ int64_t opt_local_search(opt_ctx *c, pq_opt_portfolio *pf, int64_t patience)
     while (fails < patience && opt_spend(c, 1)) {
         int64_t next_slot = (int64_t)opt_rng_below(&c->rng, (uint64_t)c->k), next_in = opt_random_outsider(c, c->k);
         opt_prefetch(c, next_in);
-        pq_opt_score s = pq_opt_try_swap(pf, c->p, slot, in, c->scratch);
+        pq_opt_score s = pq_opt_try_swap(pf, c->p, slot, in, NULL);
         if (s.fitness > pf->score.fitness) {
             opt_commit(c, pf, slot, in, &s);
             gains++;
@@ -404,9 +404,8 @@ pq_status pq_opt_search(const pq_opt_problem *p, pq_opt_algorithm a, const pq_op
     /* one stream per (algorithm, size, preset): runs do not share draws */
     opt_rng_seed(&c.rng, o->seed, ((uint64_t)a << 40) ^ ((uint64_t)o->k << 1) ^ (o->legacy ? 1u : 0u));
     c.mark = calloc((size_t)p->N, 1);
-    c.scratch = malloc((size_t)p->T * 2 * sizeof *c.scratch);
     c.best = malloc((size_t)o->k * sizeof *c.best);
-    if (!c.mark || !c.scratch || !c.best) {
+    if (!c.mark || !c.best) {
         st = PQ_NOMEM(err);
         goto done;
     }
@@ -439,7 +438,6 @@ pq_status pq_opt_search(const pq_opt_problem *p, pq_opt_algorithm a, const pq_op
     out->stopped_by_time = c.out_of_time;
 done:
     free(c.mark);
-    free(c.scratch);
     free(c.best);
     return st;
 }

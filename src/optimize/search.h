@@ -77,7 +77,6 @@ typedef struct opt_ctx {
     double deadline;           /**< monotonic seconds, 0 = none */
     bool out_of_time;
     uint8_t *mark;             /**< N bytes, zero between uses */
-    int64_t *scratch;          /**< 2 T values for pq_opt_try_swap */
     int64_t *best;             /**< k members of the best seen */
     pq_opt_score best_score;
     bool have_best;

@@ -150,7 +150,7 @@ static pq_status greedy_run(opt_ctx *c, int64_t iterations)
         opt_mark(c, pf.members, k);
         for (int64_t i = 0; i < iterations && opt_spend(c, 1); i++) {
             int64_t slot = (int64_t)opt_rng_below(&c->rng, (uint64_t)k), in = opt_random_outsider(c, k);
-            pq_opt_score s = pq_opt_try_swap(&pf, c->p, slot, in, c->scratch);
+            pq_opt_score s = pq_opt_try_swap(&pf, c->p, slot, in, NULL);
             if (s.fitness > pf.score.fitness) opt_commit(c, &pf, slot, in, &s);
         }
         opt_offer(c, &pf);

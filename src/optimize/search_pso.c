@@ -109,7 +109,7 @@ static void move(opt_ctx *c, particle *pt, double w, int64_t cap, int64_t *slots
             slot = (int64_t)opt_rng_below(&c->rng, (uint64_t)nall);
             if (c->mark[pt->x.members[slot]] == 2) continue; /* just moved in */
         }
-        pq_opt_score sc = pq_opt_try_swap(&pt->x, c->p, slot, s, c->scratch);
+        pq_opt_score sc = pq_opt_try_swap(&pt->x, c->p, slot, s, NULL);
         (void)opt_spend(c, 1);
         c->mark[pt->x.members[slot]] = 0;
         c->mark[s] = 2;
@@ -119,7 +119,7 @@ static void move(opt_ctx *c, particle *pt, double w, int64_t cap, int64_t *slots
     for (int64_t i = 0; i < k; i++) c->mark[pt->x.members[i]] = 1;
     if (!moved && k < c->N && opt_spend(c, 1)) { /* turbulence */
         int64_t slot = (int64_t)opt_rng_below(&c->rng, (uint64_t)k), in = opt_random_outsider(c, k);
-        pq_opt_score sc = pq_opt_try_swap(&pt->x, c->p, slot, in, c->scratch);
+        pq_opt_score sc = pq_opt_try_swap(&pt->x, c->p, slot, in, NULL);
         opt_commit(c, &pt->x, slot, in, &sc);
     }
     opt_unmark(c, pt->x.members, k);

@@ -38,7 +38,7 @@ pq_status opt_run_sa(opt_ctx *c)
         int64_t n_worse = 0;
         for (int i = 0; i < 200 && opt_spend(c, 1); i++) {
             int64_t slot = (int64_t)opt_rng_below(&c->rng, (uint64_t)k), in = opt_random_outsider(c, k);
-            pq_opt_score s = pq_opt_try_swap(&pf, c->p, slot, in, c->scratch);
+            pq_opt_score s = pq_opt_try_swap(&pf, c->p, slot, in, NULL);
             double d = s.fitness - pf.score.fitness;
             if (d < 0) worse -= d, n_worse++;
         }
@@ -52,7 +52,7 @@ pq_status opt_run_sa(opt_ctx *c)
             /* the next move is drawn ahead so its rows arrive while this one is scored */
             int64_t next_slot = (int64_t)opt_rng_below(&c->rng, (uint64_t)k), next_in = opt_random_outsider(c, k);
             opt_prefetch(c, next_in);
-            pq_opt_score s = pq_opt_try_swap(&pf, c->p, slot, in, c->scratch);
+            pq_opt_score s = pq_opt_try_swap(&pf, c->p, slot, in, NULL);
             double d = s.fitness - pf.score.fitness;
             if (d < 0) scale += (-d - scale) * 1e-3;
             if (d >= 0 || opt_rng_unit(&c->rng) < exp(d / T)) {

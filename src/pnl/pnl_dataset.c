@@ -11,6 +11,7 @@
 #include "pnl/pnl_write.h"
 
 #include "core/calendar.h"
+#include "core/path.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -47,16 +48,6 @@ static pq_status make_dir(const char *dir, pq_error *err)
     if (mkdir(dir, 0777) != 0 && errno != EEXIST)
         return PQ_FAIL(err, PQ_ERR_IO, "%s: cannot create folder: %s", dir, strerror(errno));
     return PQ_OK;
-}
-
-/* The folder holding `path`, into out. */
-static void parent_of(const char *path, char *out, size_t cap)
-{
-    snprintf(out, cap, "%s", path);
-    char *slash = strrchr(out, '/');
-    if (!slash) snprintf(out, cap, ".");
-    else if (slash == out) out[1] = 0;
-    else *slash = 0;
 }
 
 typedef struct part_key {
@@ -128,7 +119,7 @@ static pq_status write_parts(const pq_pnl *p, const char *tmp, const pq_pnl_writ
         if (st == PQ_OK) st = fsync_dir(dir, err);
         if (st == PQ_OK && by_month) {
             char up[4200];
-            parent_of(dir, up, sizeof up);
+            pq_path_parent(dir, up, sizeof up);
             st = fsync_dir(up, err);
         }
         if (st == PQ_OK) (*files)++;
@@ -159,7 +150,7 @@ pq_status pnl_write_dataset(const pq_pnl *p, const char *dir, const pq_pnl_write
     if (s == PQ_OK) s = fsync_dir(tmp, err);
     char target[4096];
     snprintf(target, sizeof target, "%.*s", (int)len, dir);
-    parent_of(target, parent, sizeof parent);
+    pq_path_parent(target, parent, sizeof parent);
     old[0] = 0;
     if (s == PQ_OK && stat(target, &st_out) == 0) {
         snprintf(old, sizeof old, "%.4000s.old-XXXXXX", target);

@@ -3,8 +3,8 @@
  * tests/optimize/test_search.c - the eight searches on the real SENSEX
  * slice: every result is k distinct strategies, in order, whose reported
  * score is the score taken afresh; the same seed gives the same portfolio
- * (run twice, and with another search run in between on another thread's
- * problem copy); every parquant algorithm beats its legacy preset and the
+ * (run twice, with another search run in between on the same problem);
+ * every parquant algorithm beats its legacy preset and the
  * random baseline; edge cases (k = N, k = 1, one strategy, a flat matrix),
  * argument errors, the time limit, and the shared random helpers.
  */
@@ -180,7 +180,9 @@ TEST(time_limit_stops)
     pq_error err;
     CHECK_OK(pq_opt_search(&sensex, PQ_OPT_HC, &o, &r, &err), &err);
     CHECK(r.stopped_by_time);
-    CHECK(r.seconds < 5);
+    /* stopped long before its budget (no wall-clock assertion: a slow machine
+     * only does fewer evaluations) */
+    CHECK(r.evaluations < o.params.hc_iterations * 1000);
     r.stopped_by_time = false;
     check_result(&sensex, &r, 35);
     pq_opt_result_free(&r);
