@@ -83,12 +83,22 @@ PQ_NODISCARD PQ_API pq_status pq_opt_problem_init(pq_opt_problem *p, const doubl
 PQ_API void pq_opt_problem_free(pq_opt_problem *p);
 
 /** The parts of a fitness value. */
+/** Levels of the smoothed drawdown (p = 2, 4, 8): see pq_opt_score.smooth. */
+#define PQ_OPT_SMOOTH_LEVELS 3
+
 typedef struct pq_opt_score {
     double fitness;    /**< base - penalty */
     double base;       /**< the metric */
     double penalty;    /**< W * mean pair correlation (halved below the threshold) */
     double mean_corr;  /**< mean pairwise Pearson correlation of the members */
     double roi, max_dd;
+    /** Guides for the searches, never reported: the fitness with max_dd
+     *  replaced by the p-norm, p = 2, 4, 8, of the underwater curve (the
+     *  fall below the running peak, per period), for the ratio and
+     *  less-max-dd metrics; the fitness itself for the others.  The maximum
+     *  moves only when a swap touches the worst fall; the p-norms see every
+     *  fall and tend to it as p grows (docs/optimize.md). */
+    double smooth[PQ_OPT_SMOOTH_LEVELS];
 } pq_opt_score;
 
 /** A portfolio under search: its members and running sums.  Owns its arrays. */

@@ -121,6 +121,7 @@ void pq_opt_problem_free(pq_opt_problem *p)
  * agree bit for bit. */
 typedef struct score_acc {
     double E, peak, dd, gains, losses, zz;
+    double u2, u4, u8; /* sums of the underwater depth to the 2nd, 4th, 8th power */
     int64_t wins, lost;
 } score_acc;
 
@@ -131,11 +132,21 @@ static inline void acc_period(score_acc *a, const pq_opt_problem *p, int64_t t, 
     double r = ((double)sum / (double)k) * p->x_unit;
     a->E += r;
     if (t == 0 || a->E > a->peak) a->peak = a->E;
-    if (a->peak - a->E > a->dd) a->dd = a->peak - a->E;
+    double u = a->peak - a->E, u2 = u * u, u4 = u2 * u2;
+    if (u > a->dd) a->dd = u;
+    a->u2 += u2;
+    a->u4 += u4;
+    a->u8 += u4 * u4;
     if (r > 0) a->gains += r, a->wins++;
     else if (r < 0) a->losses -= r, a->lost++;
     double zt = (double)zsum * Z_UNIT;
     a->zz += zt * zt;
+}
+
+/* ROI / DD with the legacy edge cases (heavy_optimizer.md 3, F-L) */
+static double ratio(double E, double dd)
+{
+    return dd > 1e-6 ? E / dd : E > 0 ? E * 100 : E < 0 ? E * 10 : 0;
 }
 
 static pq_opt_score acc_score(const score_acc *a, const pq_opt_problem *p, double z_self, int64_t k)
@@ -146,7 +157,7 @@ static pq_opt_score acc_score(const score_acc *a, const pq_opt_problem *p, doubl
     sc.roi = E;
     sc.max_dd = dd;
     switch (p->metric) {
-    case PQ_OPT_RATIO: sc.base = dd > 1e-6 ? E / dd : E > 0 ? E * 100 : E < 0 ? E * 10 : 0; break;
+    case PQ_OPT_RATIO: sc.base = ratio(E, dd); break;
     case PQ_OPT_ROI: sc.base = E; break;
     case PQ_OPT_LESS_MAX_DD: sc.base = -dd; break;
     case PQ_OPT_WIN_PERCENTAGE: sc.base = (double)a->wins / (double)p->T; break;
@@ -162,6 +173,16 @@ static pq_opt_score acc_score(const score_acc *a, const pq_opt_problem *p, doubl
     sc.penalty = p->penalty_weight * sc.mean_corr;
     if (dd < p->drawdown_threshold) sc.penalty *= 0.5;
     sc.fitness = sc.base - sc.penalty;
+    if (p->metric == PQ_OPT_RATIO || p->metric == PQ_OPT_LESS_MAX_DD) {
+        double T = (double)p->T, norm[PQ_OPT_SMOOTH_LEVELS];
+        norm[0] = sqrt(a->u2 / T);
+        norm[1] = sqrt(sqrt(a->u4 / T));
+        norm[2] = sqrt(sqrt(sqrt(a->u8 / T)));
+        for (int l = 0; l < PQ_OPT_SMOOTH_LEVELS; l++)
+            sc.smooth[l] = (p->metric == PQ_OPT_RATIO ? ratio(E, norm[l]) : -norm[l]) - sc.penalty;
+    } else {
+        for (int l = 0; l < PQ_OPT_SMOOTH_LEVELS; l++) sc.smooth[l] = sc.fitness;
+    }
     return sc;
 }
 

@@ -227,6 +227,22 @@ bool opt_set(opt_ctx *c, pq_opt_portfolio *pf, const int64_t *members)
     return true;
 }
 
+/* the smooth levels take most of a run: they find the region, the fitness
+ * finishes it (measured on SENSEX 500 x 82: see docs/optimize.md) */
+static const double level_end[PQ_OPT_SMOOTH_LEVELS + 1] = {0.40, 0.70, 0.85, 1.0};
+
+double opt_level_end(int level)
+{
+    return level_end[level < 0 ? 0 : level > PQ_OPT_SMOOTH_LEVELS ? PQ_OPT_SMOOTH_LEVELS : level];
+}
+
+int opt_level_at(double progress)
+{
+    int l = 0;
+    while (l < PQ_OPT_SMOOTH_LEVELS && progress >= level_end[l]) l++;
+    return l;
+}
+
 int64_t opt_local_search(opt_ctx *c, pq_opt_portfolio *pf, int64_t patience)
 {
     int64_t fails = 0, gains = 0;
@@ -238,8 +254,9 @@ int64_t opt_local_search(opt_ctx *c, pq_opt_portfolio *pf, int64_t patience)
         int64_t next_slot = (int64_t)opt_rng_below(&c->rng, (uint64_t)c->k), next_in = opt_random_outsider(c, c->k);
         opt_prefetch(c, next_in);
         pq_opt_score s = pq_opt_try_swap(pf, c->p, slot, in, NULL);
-        if (s.fitness > pf->score.fitness) {
+        if (opt_guide(c, &s) > opt_guide(c, &pf->score)) {
             opt_commit(c, pf, slot, in, &s);
+            if (c->level < PQ_OPT_SMOOTH_LEVELS) opt_offer(c, pf); /* the fitness may fall on the way */
             gains++;
             fails = 0;
             if (next_in == in || c->mark[next_in]) next_in = opt_random_outsider(c, c->k);
@@ -401,6 +418,7 @@ pq_status pq_opt_search(const pq_opt_problem *p, pq_opt_algorithm a, const pq_op
     c.T = p->T;
     c.err = err;
     c.max_evals = INT64_MAX / 2;
+    c.level = PQ_OPT_SMOOTH_LEVELS;
     /* one stream per (algorithm, size, preset): runs do not share draws */
     opt_rng_seed(&c.rng, o->seed, ((uint64_t)a << 40) ^ ((uint64_t)o->k << 1) ^ (o->legacy ? 1u : 0u));
     c.mark = calloc((size_t)p->N, 1);

@@ -80,6 +80,7 @@ typedef struct opt_ctx {
     int64_t *best;             /**< k members of the best seen */
     pq_opt_score best_score;
     bool have_best;
+    int level;                 /**< what moves are judged by: opt_guide */
     pq_error *err;
 } opt_ctx;
 
@@ -115,6 +116,25 @@ static inline void opt_prefetch(const opt_ctx *c, int64_t s)
     }
 }
 
+/** The value a search climbs: the smoothed drawdown of `level` (0..2,
+ *  pq_opt_score.smooth) or the fitness itself (PQ_OPT_SMOOTH_LEVELS, the
+ *  default).  A max drawdown moves only when a swap touches the worst fall,
+ *  so a search on it alone stalls on ridges where several falls are nearly
+ *  as deep; climbing the p-norms of the underwater curve first, then the
+ *  fitness, reaches better portfolios (docs/optimize.md).  The best
+ *  portfolio kept (opt_offer) is always judged by the fitness. */
+static inline double opt_guide(const opt_ctx *c, const pq_opt_score *s)
+{
+    return c->level < PQ_OPT_SMOOTH_LEVELS ? s->smooth[c->level] : s->fitness;
+}
+
+/** Searches that follow a schedule climb level 0, 1, 2, then the fitness,
+ *  each until its share of the run is done: the run's share (0..1] done
+ *  when `level` ends. */
+double opt_level_end(int level);
+/** The level for a run `progress` (0..1) done. */
+int opt_level_at(double progress);
+
 /** Keep `pf` if it is strictly better than the best seen (first found wins ties). */
 void opt_offer(opt_ctx *c, const pq_opt_portfolio *pf);
 void opt_offer_members(opt_ctx *c, const int64_t *members, const pq_opt_score *s);
@@ -147,7 +167,7 @@ static inline void opt_commit(opt_ctx *c, pq_opt_portfolio *pf, int64_t slot, in
 }
 
 /** First-improvement local search on pf (members marked): random (slot,
- *  outsider) swaps, taken when strictly better, until `patience` tries in a
+ *  outsider) swaps, taken when strictly better by opt_guide, until `patience` tries in a
  *  row fail or the budget ends.  Offers the result.  @return improvements. */
 int64_t opt_local_search(opt_ctx *c, pq_opt_portfolio *pf, int64_t patience);
 

@@ -12,7 +12,9 @@
  * a target member the mutant lacks.  The trial gets a short local search,
  * as in the GA, and replaces the target when it is at least as good and is
  * not a set already in the population (greedy selection, the DE rule the
- * original skipped: it replaced the population unconditionally).
+ * original skipped: it replaced the population unconditionally).  Both
+ * follow the level schedule of opt_level_at over the generations: the
+ * smoothed drawdowns first, the fitness for the last 15%.
  */
 #include "optimize/search.h"
 
@@ -29,11 +31,11 @@ static int64_t pick_other(opt_ctx *c, int64_t P, const int64_t *avoid, int n_avo
     }
 }
 
-static int64_t best_of(const opt_pop *pop)
+static int64_t best_of(const opt_ctx *c, const opt_pop *pop)
 {
     int64_t b = 0;
     for (int64_t i = 1; i < pop->n; i++)
-        if (pop->pf[i].score.fitness > pop->pf[b].score.fitness) b = i;
+        if (opt_guide(c, &pop->pf[i].score) > opt_guide(c, &pop->pf[b].score)) b = i;
     return b;
 }
 
@@ -99,12 +101,18 @@ pq_status opt_run_de(opt_ctx *c)
         st = PQ_NOMEM(c->err);
         goto done;
     }
+    c->level = 0;
     if (!opt_pop_init(c, &pop, P, q->de_local_tries)) {
         st = c->err->code;
         goto done;
     }
-    int64_t best = best_of(&pop);
+    int64_t best = best_of(c, &pop);
     for (int64_t g = 0; g < q->de_generations && opt_budget_left(c); g++) {
+        int level = opt_level_at((double)g / (double)q->de_generations);
+        if (level != c->level) {
+            c->level = level;
+            best = best_of(c, &pop);
+        }
         for (int64_t i = 0; i < P && opt_budget_left(c); i++) {
             int64_t avoid[4] = {i, 0, 0, 0};
             avoid[1] = pick_other(c, P, avoid, 1);
@@ -123,12 +131,12 @@ pq_status opt_run_de(opt_ctx *c)
             opt_local_search(c, &trial_pf, q->de_local_tries);
             opt_unmark(c, trial_pf.members, k);
             uint64_t h = opt_set_hash(trial_pf.members, k);
-            if (trial_pf.score.fitness >= pop.pf[i].score.fitness && !opt_pop_has(&pop, h, i)) {
+            if (opt_guide(c, &trial_pf.score) >= opt_guide(c, &pop.pf[i].score) && !opt_pop_has(&pop, h, i)) {
                 pq_opt_portfolio t = pop.pf[i];
                 pop.pf[i] = trial_pf;
                 trial_pf = t;
                 pop.hash[i] = h;
-                if (pop.pf[i].score.fitness > pop.pf[best].score.fitness) best = i;
+                if (opt_guide(c, &pop.pf[i].score) > opt_guide(c, &pop.pf[best].score)) best = i;
             }
         }
     }

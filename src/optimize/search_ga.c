@@ -14,7 +14,9 @@
  * population diverse.  Each child then gets a short first-improvement local
  * search (`ga_local_tries` failed swaps in a row end it): the memetic step
  * that turns a coarse recombination search into one that finishes its
- * optima.
+ * optima.  Selection and local search follow the level schedule of
+ * opt_level_at over the generations: the smoothed drawdowns first, the
+ * fitness for the last 15%.
  */
 #include "optimize/search.h"
 
@@ -27,7 +29,7 @@ static int64_t tournament(opt_ctx *c, const opt_pop *pop)
     int64_t best = (int64_t)opt_rng_below(&c->rng, (uint64_t)pop->n);
     for (int64_t i = 1; i < c->prm->ga_tournament; i++) {
         int64_t j = (int64_t)opt_rng_below(&c->rng, (uint64_t)pop->n);
-        if (pop->pf[j].score.fitness > pop->pf[best].score.fitness) best = j;
+        if (opt_guide(c, &pop->pf[j].score) > opt_guide(c, &pop->pf[best].score)) best = j;
     }
     return best;
 }
@@ -55,11 +57,16 @@ static void crossover(opt_ctx *c, const int64_t *a, const int64_t *b, int64_t *c
     }
 }
 
-static int cmp_fitness_desc(const void *x, const void *y, void *ctx)
+typedef struct rank_ctx {
+    const opt_ctx *c;
+    const opt_pop *pop;
+} rank_ctx;
+
+static int cmp_guide_desc(const void *x, const void *y, void *ctx)
 {
-    const opt_pop *pop = ctx;
+    const rank_ctx *r = ctx;
     int64_t i = *(const int64_t *)x, j = *(const int64_t *)y;
-    double a = pop->pf[i].score.fitness, b = pop->pf[j].score.fitness;
+    double a = opt_guide(r->c, &r->pop->pf[i].score), b = opt_guide(r->c, &r->pop->pf[j].score);
     if (a != b) return a > b ? -1 : 1;
     return (i > j) - (i < j);
 }
@@ -79,6 +86,7 @@ pq_status opt_run_ga(opt_ctx *c)
         st = PQ_NOMEM(c->err);
         goto done;
     }
+    c->level = 0;
     if (!opt_pop_init(c, &cur, P, q->ga_local_tries)) {
         st = c->err->code;
         goto done;
@@ -86,8 +94,10 @@ pq_status opt_run_ga(opt_ctx *c)
     int64_t elites = (int64_t)ceil(q->ga_elitism_rate * (double)P);
     if (elites > P - 1) elites = P - 1;
     for (int64_t g = 0; g < q->ga_generations && opt_budget_left(c); g++) {
+        c->level = opt_level_at((double)g / (double)q->ga_generations);
         for (int64_t i = 0; i < P; i++) order[i] = i;
-        qsort_r(order, (size_t)P, sizeof *order, cmp_fitness_desc, &cur);
+        rank_ctx rc = {c, &cur};
+        qsort_r(order, (size_t)P, sizeof *order, cmp_guide_desc, &rc);
         int64_t n = 0;
         for (; n < elites; n++) {
             if (!opt_pf_copy(c, &nxt.pf[n], &cur.pf[order[n]])) {

@@ -7,6 +7,11 @@
  * portfolio (exploration) and from the best portfolio with a fifth of its
  * members replaced at random (an iterated-local-search kick), until the
  * budget of swap tries is spent.  The best of all climbs is the result.
+ *
+ * Each climb goes up the ratio with the 4-norm, then the 8-norm of the
+ * underwater curve in place of the max drawdown, then the fitness itself
+ * (opt_guide): a climb on the max drawdown alone stops on the first ridge
+ * where two falls are nearly as deep.
  */
 #include "optimize/search.h"
 
@@ -41,7 +46,10 @@ pq_status opt_run_hc(opt_ctx *c)
             break;
         }
         opt_mark(c, pf.members, k);
-        opt_local_search(c, &pf, patience);
+        for (int level = 1; level <= PQ_OPT_SMOOTH_LEVELS; level++) {
+            c->level = level;
+            opt_local_search(c, &pf, patience);
+        }
         opt_unmark(c, pf.members, k);
     }
     pq_opt_portfolio_free(&pf);

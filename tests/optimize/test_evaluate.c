@@ -49,12 +49,13 @@ static pq_opt_score reference(const pq_opt_problem *p, const int64_t *m, int64_t
         for (int64_t i = 0; i < k; i++) s += pq_opt_value(p, m[i], t);
         r[t] = s / (double)k;
     }
-    double E = 0, peak = 0, dd = 0, gains = 0, losses = 0;
+    double E = 0, peak = 0, dd = 0, gains = 0, losses = 0, under[PQ_OPT_SMOOTH_LEVELS] = {0};
     int64_t wins = 0, lost = 0;
     for (int64_t t = 0; t < T; t++) {
         E += r[t];
         if (t == 0 || E > peak) peak = E;
         if (peak - E > dd) dd = peak - E;
+        for (int l = 0; l < PQ_OPT_SMOOTH_LEVELS; l++) under[l] += pow(peak - E, 2 << l);
         if (r[t] > 0) gains += r[t], wins++;
         if (r[t] < 0) losses += -r[t], lost++;
     }
@@ -85,6 +86,15 @@ static pq_opt_score reference(const pq_opt_problem *p, const int64_t *m, int64_t
     s.mean_corr = k > 1 ? csum / ((double)k * (double)(k - 1) / 2) : 0;
     s.penalty = W * s.mean_corr * (dd < dd_threshold ? 0.5 : 1.0);
     s.fitness = s.base - s.penalty;
+    for (int l = 0; l < PQ_OPT_SMOOTH_LEVELS; l++) { /* the p-norms of the underwater curve, p = 2, 4, 8 */
+        double norm = pow(under[l] / (double)T, 1.0 / (double)(2 << l));
+        if (metric == PQ_OPT_RATIO)
+            s.smooth[l] = (norm > 1e-6 ? E / norm : E > 0 ? E * 100 : E < 0 ? E * 10 : 0) - s.penalty;
+        else if (metric == PQ_OPT_LESS_MAX_DD)
+            s.smooth[l] = -norm - s.penalty;
+        else
+            s.smooth[l] = s.fitness;
+    }
     free(r);
     free(a);
     free(b);
@@ -94,6 +104,8 @@ static pq_opt_score reference(const pq_opt_problem *p, const int64_t *m, int64_t
 /* ------------------------------------------------ comparison */
 
 static bool close_to(double a, double b) { return fabs(a - b) <= 1e-9; }
+/* a p-th root taken two ways: equal to a few ulps of its size */
+static bool near_rel(double a, double b) { return fabs(a - b) <= 1e-9 * fmax(1.0, fabs(b)); }
 
 static int64_t mismatches;
 
@@ -102,10 +114,14 @@ static void expect_same(const pq_opt_score *got, const pq_opt_score *want, const
     bool ok = got->base == want->base && got->roi == want->roi && got->max_dd == want->max_dd &&
               close_to(got->mean_corr, want->mean_corr) && close_to(got->penalty, want->penalty) &&
               close_to(got->fitness, want->fitness);
+    for (int l = 0; l < PQ_OPT_SMOOTH_LEVELS; l++) ok = ok && near_rel(got->smooth[l], want->smooth[l]);
     if (!ok && mismatches++ < 5)
         fprintf(stderr, "%s: fitness %.17g vs %.17g, base %.17g vs %.17g, corr %.17g vs %.17g, dd %.17g vs %.17g\n",
                 what, got->fitness, want->fitness, got->base, want->base, got->mean_corr, want->mean_corr,
                 got->max_dd, want->max_dd);
+    if (!ok && mismatches <= 5)
+        fprintf(stderr, "%s: smooth %.17g %.17g %.17g vs %.17g %.17g %.17g\n", what, got->smooth[0], got->smooth[1],
+                got->smooth[2], want->smooth[0], want->smooth[1], want->smooth[2]);
 }
 
 static uint64_t rng = 0x9E3779B97F4A7C15u;
