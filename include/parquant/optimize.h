@@ -180,6 +180,8 @@ typedef struct pq_opt_params {
     int64_t bo_initial, bo_calls, bo_candidates;
     double bo_exploration;       /**< share of candidates drawn at random */
     int64_t rs_samples;
+    bool smooth_guide;           /**< SA, HC, GA, DE climb the smoothed drawdowns before the fitness
+                                      (pq_opt_score.smooth, docs/optimize.md); default true */
 } pq_opt_params;
 
 PQ_API void pq_opt_params_init(pq_opt_params *o);

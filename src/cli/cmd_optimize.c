@@ -116,6 +116,8 @@ static void apply_params_config(const pq_config *c, pq_opt_params *q)
     PI("rs_iterations", rs_samples);
 #undef PI
 #undef PD
+    if (pq_config_is_set(c, "ALGORITHM_PARAMETERS", "smooth_drawdown_guide"))
+        q->smooth_guide = pq_config_bool(c, "ALGORITHM_PARAMETERS", "smooth_drawdown_guide");
     if (pq_config_is_set(c, "ALGORITHM_PARAMETERS", "de_strategy"))
         q->de_rand = !strcmp(pq_config_string(c, "ALGORITHM_PARAMETERS", "de_strategy"), "rand_1_bin");
 }

@@ -137,6 +137,8 @@ const cfg_key cfg_keys[] = {
     S("ALGORITHM_PARAMETERS", "bo_kernel", "matern", OPT ": BO surrogate kernel"),
     S("ALGORITHM_PARAMETERS", "bo_acquisition_function", "expected_improvement", OPT ": BO acquisition"),
     I("ALGORITHM_PARAMETERS", "rs_iterations", "1000", 1, 1e12, OPT ": RS"),
+    B("ALGORITHM_PARAMETERS", "smooth_drawdown_guide", "true",
+      OPT ": SA, HC, GA, DE climb the smoothed drawdowns before the fitness (docs/optimize.md)"),
     U("ALGORITHM_PARAMETERS", "rs_random_seed", ONE_SEED),
     U("ALGORITHM_PARAMETERS", "bo_random_state", ONE_SEED),
 

@@ -74,6 +74,7 @@ void pq_opt_params_init(pq_opt_params *o)
     o->bo_candidates = 64;
     o->bo_exploration = 0.2;
     o->rs_samples = 60000;
+    o->smooth_guide = true;
 }
 
 /* heavy_optimizer.md 4.1: the values of the original's configuration file. */
@@ -236,8 +237,9 @@ double opt_level_end(int level)
     return level_end[level < 0 ? 0 : level > PQ_OPT_SMOOTH_LEVELS ? PQ_OPT_SMOOTH_LEVELS : level];
 }
 
-int opt_level_at(double progress)
+int opt_level_at(const opt_ctx *c, double progress)
 {
+    if (!c->prm->smooth_guide) return PQ_OPT_SMOOTH_LEVELS;
     int l = 0;
     while (l < PQ_OPT_SMOOTH_LEVELS && progress >= level_end[l]) l++;
     return l;

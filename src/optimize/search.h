@@ -132,8 +132,9 @@ static inline double opt_guide(const opt_ctx *c, const pq_opt_score *s)
  *  each until its share of the run is done: the run's share (0..1] done
  *  when `level` ends. */
 double opt_level_end(int level);
-/** The level for a run `progress` (0..1) done. */
-int opt_level_at(double progress);
+/** The level for a run `progress` (0..1) done: always the fitness
+ *  (PQ_OPT_SMOOTH_LEVELS) when the params turn smooth_guide off. */
+int opt_level_at(const opt_ctx *c, double progress);
 
 /** Keep `pf` if it is strictly better than the best seen (first found wins ties). */
 void opt_offer(opt_ctx *c, const pq_opt_portfolio *pf);

@@ -101,14 +101,14 @@ pq_status opt_run_de(opt_ctx *c)
         st = PQ_NOMEM(c->err);
         goto done;
     }
-    c->level = 0;
+    c->level = opt_level_at(c, 0);
     if (!opt_pop_init(c, &pop, P, q->de_local_tries)) {
         st = c->err->code;
         goto done;
     }
     int64_t best = best_of(c, &pop);
     for (int64_t g = 0; g < q->de_generations && opt_budget_left(c); g++) {
-        int level = opt_level_at((double)g / (double)q->de_generations);
+        int level = opt_level_at(c, (double)g / (double)q->de_generations);
         if (level != c->level) {
             c->level = level;
             best = best_of(c, &pop);

@@ -86,7 +86,7 @@ pq_status opt_run_ga(opt_ctx *c)
         st = PQ_NOMEM(c->err);
         goto done;
     }
-    c->level = 0;
+    c->level = opt_level_at(c, 0);
     if (!opt_pop_init(c, &cur, P, q->ga_local_tries)) {
         st = c->err->code;
         goto done;
@@ -94,7 +94,7 @@ pq_status opt_run_ga(opt_ctx *c)
     int64_t elites = (int64_t)ceil(q->ga_elitism_rate * (double)P);
     if (elites > P - 1) elites = P - 1;
     for (int64_t g = 0; g < q->ga_generations && opt_budget_left(c); g++) {
-        c->level = opt_level_at((double)g / (double)q->ga_generations);
+        c->level = opt_level_at(c, (double)g / (double)q->ga_generations);
         for (int64_t i = 0; i < P; i++) order[i] = i;
         rank_ctx rc = {c, &cur};
         qsort_r(order, (size_t)P, sizeof *order, cmp_guide_desc, &rc);

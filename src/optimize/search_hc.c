@@ -46,7 +46,8 @@ pq_status opt_run_hc(opt_ctx *c)
             break;
         }
         opt_mark(c, pf.members, k);
-        for (int level = 1; level <= PQ_OPT_SMOOTH_LEVELS; level++) {
+        int first = opt_level_at(c, 0) < 1 ? 1 : opt_level_at(c, 0);
+        for (int level = first; level <= PQ_OPT_SMOOTH_LEVELS; level++) {
             c->level = level;
             opt_local_search(c, &pf, patience);
         }

@@ -83,7 +83,7 @@ pq_status opt_run_sa(opt_ctx *c)
     }
     opt_mark(c, pf.members, k);
     if (k < c->N) {
-        for (int l = 0; l <= PQ_OPT_SMOOTH_LEVELS; l++) {
+        for (int l = opt_level_at(c, 0); l <= PQ_OPT_SMOOTH_LEVELS; l++) {
             c->level = l;
             anneal_stage(c, &pf, l == PQ_OPT_SMOOTH_LEVELS ? anneal : (int64_t)(opt_level_end(l) * (double)anneal),
                          anneal);

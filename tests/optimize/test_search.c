@@ -109,6 +109,36 @@ TEST(better_than_legacy_and_random)
     pq_opt_result_free(&rs);
 }
 
+/* The smoothed-drawdown guide (docs/optimize.md) is what lifts SA, HC, GA
+ * and DE on the real slice: with it, each does better over three seeds
+ * than the same search climbing the fitness alone. */
+TEST(smooth_guide_helps)
+{
+    const pq_opt_algorithm algs[] = {PQ_OPT_SA, PQ_OPT_HC, PQ_OPT_GA, PQ_OPT_DE};
+    for (size_t i = 0; i < sizeof algs / sizeof *algs; i++) {
+        double with = 0, without = 0;
+        for (uint64_t seed = 1; seed <= 3; seed++) {
+            for (int smooth = 0; smooth < 2; smooth++) {
+                pq_opt_search_options o;
+                pq_opt_search_options_init(&o);
+                o.k = 35;
+                o.seed = seed;
+                o.effort = 0.1;
+                o.params.smooth_guide = smooth;
+                pq_opt_result r;
+                pq_error err;
+                CHECK_OK(pq_opt_search(&sensex, algs[i], &o, &r, &err), &err);
+                check_result(&sensex, &r, 35);
+                *(smooth ? &with : &without) += r.score.fitness;
+                pq_opt_result_free(&r);
+            }
+        }
+        fprintf(stderr, "%s: mean fitness %.2f with the guide, %.2f without\n", pq_opt_algorithm_name(algs[i]),
+                with / 3, without / 3);
+        CHECK(with > without);
+    }
+}
+
 TEST(edge_sizes)
 {
     /* k = N: the only portfolio; k = 1: the best single strategy */
@@ -227,6 +257,7 @@ int main(void)
     RUN(results_are_real_portfolios);
     RUN(same_seed_same_portfolio);
     RUN(better_than_legacy_and_random);
+    RUN(smooth_guide_helps);
     RUN(edge_sizes);
     RUN(argument_errors);
     RUN(time_limit_stops);
