@@ -82,10 +82,10 @@ PQ_NODISCARD PQ_API pq_status pq_opt_problem_init(pq_opt_problem *p, const doubl
                                                   pq_error *err);
 PQ_API void pq_opt_problem_free(pq_opt_problem *p);
 
-/** The parts of a fitness value. */
 /** Levels of the smoothed drawdown (p = 2, 4, 8): see pq_opt_score.smooth. */
 #define PQ_OPT_SMOOTH_LEVELS 3
 
+/** The parts of a fitness value. */
 typedef struct pq_opt_score {
     double fitness;    /**< base - penalty */
     double base;       /**< the metric */
