@@ -26,6 +26,8 @@ pq_status opt_run_hc(opt_ctx *c)
     if (!m) return PQ_NOMEM(c->err);
     c->max_evals = c->prm->hc_iterations;
     pq_status st = PQ_OK;
+    /* each climb starts at the 4-norm (level 1), the schedule measured for HC in docs/optimize.md */
+    int first_level = opt_level_at(c, 0) < 1 ? 1 : PQ_OPT_SMOOTH_LEVELS;
     for (int64_t climb = 0; opt_budget_left(c); climb++) {
         if (climb % 2 == 0 || !c->have_best || k == c->N) {
             opt_random_set(c, m);
@@ -46,8 +48,7 @@ pq_status opt_run_hc(opt_ctx *c)
             break;
         }
         opt_mark(c, pf.members, k);
-        int first = opt_level_at(c, 0) < 1 ? 1 : opt_level_at(c, 0);
-        for (int level = first; level <= PQ_OPT_SMOOTH_LEVELS; level++) {
+        for (int level = first_level; level <= PQ_OPT_SMOOTH_LEVELS; level++) {
             c->level = level;
             opt_local_search(c, &pf, patience);
         }
