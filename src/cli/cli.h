@@ -38,6 +38,10 @@ struct pq_config;
 /** A configuration with the defaults, then the file `path` applied (when
  *  not NULL), its warnings printed; returns CLI_OK or CLI_FAIL. */
 int cli_config_open(const char *path, struct pq_config **out);
+/** Open the configuration named by `--config F` in argv (defaults when
+ *  absent), run `main_fn` with it, free it; returns main_fn's code, or the
+ *  failure to load the file. */
+int cli_with_config(int argc, char **argv, int (*main_fn)(int, char **, const struct pq_config *));
 
 /** Print "parquant: <file: place: problem>" to stderr; returns CLI_FAIL. */
 int cli_report(const pq_error *err);

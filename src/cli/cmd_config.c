@@ -44,6 +44,19 @@ int cli_config_open(const char *path, pq_config **out)
     return CLI_OK;
 }
 
+int cli_with_config(int argc, char **argv, int (*main_fn)(int, char **, const pq_config *))
+{
+    const char *path = NULL;
+    for (int i = 1; i + 1 < argc; i++)
+        if (!strcmp(argv[i], "--config")) path = argv[i + 1];
+    pq_config *cfg;
+    int rc = cli_config_open(path, &cfg);
+    if (rc != CLI_OK) return rc;
+    rc = main_fn(argc, argv, cfg);
+    pq_config_free(cfg);
+    return rc;
+}
+
 /* "SECTION.KEY=VALUE" applied with source "--set". */
 static int apply_set(pq_config *c, const char *arg)
 {

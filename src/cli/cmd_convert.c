@@ -206,15 +206,7 @@ static int convert_main(int argc, char **argv, const pq_config *cfg);
 
 int cli_convert(int argc, char **argv)
 {
-    const char *config_path = NULL;
-    for (int i = 1; i + 1 < argc; i++)
-        if (!strcmp(argv[i], "--config")) config_path = argv[i + 1];
-    pq_config *cfg;
-    int rc = cli_config_open(config_path, &cfg);
-    if (rc != CLI_OK) return rc;
-    rc = convert_main(argc, argv, cfg);
-    pq_config_free(cfg);
-    return rc;
+    return cli_with_config(argc, argv, convert_main);
 }
 
 static int convert_main(int argc, char **argv, const pq_config *cfg)

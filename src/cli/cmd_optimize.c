@@ -338,14 +338,7 @@ int cli_optimize(int argc, char **argv)
             fputs(OPTIMIZE_USAGE, stdout);
             return CLI_OK;
         }
-    const char *config_path = NULL;
-    for (int i = 1; i + 1 < argc; i++)
-        if (!strcmp(argv[i], "--config")) config_path = argv[i + 1];
-    pq_config *cfg;
-    int rc = cli_config_open(config_path, &cfg);
-    if (rc != CLI_OK) return rc;
-    rc = optimize_main(argc, argv, cfg);
-    pq_config_free(cfg);
+    int rc = cli_with_config(argc, argv, optimize_main);
     pq_chart_release_caches(); /* fontconfig's caches: a leak checker at exit sees nothing */
     return rc;
 }
