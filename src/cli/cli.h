@@ -27,6 +27,9 @@ int cli_migrate(int argc, char **argv);
 int cli_export(int argc, char **argv);
 int cli_generate(int argc, char **argv);
 int cli_config(int argc, char **argv);
+int cli_queue(int argc, char **argv);
+int cli_submit(int argc, char **argv);
+int cli_jobs(int argc, char **argv);
 int cli_optimize(int argc, char **argv);
 /** validate --optimize: the same seeded optimisation on a CSV and its
  *  Parquet copy must give identical portfolios and fitness.  use[] holds
@@ -43,6 +46,9 @@ int cli_config_open(const char *path, struct pq_config **out);
  *  failure to load the file. */
 int cli_with_config(int argc, char **argv, int (*main_fn)(int, char **, const struct pq_config *));
 
+/** The status of the last error cli_report printed (PQ_OK if none): a
+ *  queue job tells transient failures (I/O, memory) from bad input. */
+pq_status cli_last_error_code(void);
 /** Print "parquant: <file: place: problem>" to stderr; returns CLI_FAIL. */
 int cli_report(const pq_error *err);
 /** Print "parquant <cmd>: <message>" and the usage hint; returns CLI_USAGE. */

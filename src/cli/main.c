@@ -31,6 +31,9 @@ static const char USAGE[] =
     "  config show [--config F] [--set S.K=V]\n"
     "                                        the effective configuration and where each value came from\n"
     "  config keys                           every configuration key (docs/config.md)\n"
+    "  queue --root SHARE [options]          process the job queue on a shared folder (docs/queue.md)\n"
+    "  submit --root SHARE --input F [--wait]  queue an optimisation job, optionally follow it\n"
+    "  jobs --root SHARE [--json]            queued, running, completed and failed jobs\n"
     "\n"
     "  parquant <command> --help             options of one command\n"
     "  parquant --version\n";
@@ -41,9 +44,14 @@ bool cli_ends_with(const char *s, const char *suffix)
     return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
+static pq_status last_error_code = PQ_OK;
+
+pq_status cli_last_error_code(void) { return last_error_code; }
+
 int cli_report(const pq_error *err)
 {
     char buf[1024];
+    last_error_code = err ? err->code : PQ_ERR_INTERNAL;
     fprintf(stderr, "parquant: %s\n", pq_error_format(err, buf, sizeof buf));
     return CLI_FAIL;
 }
@@ -105,6 +113,9 @@ static int dispatch(int argc, char **argv)
     if (!strcmp(cmd, "export")) return cli_export(argc - 1, argv + 1);
     if (!strcmp(cmd, "generate")) return cli_generate(argc - 1, argv + 1);
     if (!strcmp(cmd, "config")) return cli_config(argc - 1, argv + 1);
+    if (!strcmp(cmd, "queue")) return cli_queue(argc - 1, argv + 1);
+    if (!strcmp(cmd, "submit")) return cli_submit(argc - 1, argv + 1);
+    if (!strcmp(cmd, "jobs")) return cli_jobs(argc - 1, argv + 1);
     fprintf(stderr, "parquant: unknown command '%s'\n\n%s", cmd, USAGE);
     return CLI_USAGE;
 }
