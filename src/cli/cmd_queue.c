@@ -153,6 +153,7 @@ static int job_handler(void *ctx, const pq_job *job, const char *input, const ch
     argv[argc++] = threads;
     if (job->config_ini.len) {
         pq_error err;
+        pq_error_clear(&err);
         snprintf(ini, sizeof ini, "%s/job_config.ini", out_dir);
         if (mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
             printf("parquant queue: cannot create %s: %s\n", out_dir, strerror(errno));

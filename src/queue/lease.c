@@ -51,8 +51,9 @@ pq_status pq_lease_claim(const char *root, const char *name, const pq_qproc *p, 
     }
     char text[512], when[32];
     pq_queue_time_str((int64_t)time(NULL), when);
-    int len = snprintf(text, sizeof text, "{\"processor\":\"%s\",\"host\":\"%s\",\"pid\":%ld,\"claimed_at\":\"%s\"}\n",
-                       p->id, p->host, p->pid, when);
+    int len = snprintf(text, sizeof text,
+                       "{\"processor\":\"%s\",\"host\":\"%s\",\"pid\":%ld,\"lease_s\":%.3f,\"claimed_at\":\"%s\"}\n",
+                       p->id, p->host, p->pid, p->lease, when);
     /* Without a lease the job still counts as claimed: the recovery scan
      * then watches the job file itself. */
     pq_status st = pq_queue_write_file(lease, text, (size_t)len, err);

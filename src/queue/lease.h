@@ -22,6 +22,8 @@ typedef struct pq_qproc {
     char id[320];
     char host[256];
     long pid;
+    double lease;              /* seconds: written into each lease so that a processor
+                                  configured with a shorter lease waits at least this long */
 } pq_qproc;
 
 void pq_qproc_init(pq_qproc *p);

@@ -217,6 +217,7 @@ static void finish(proc *p, pq_job *job, bool failed, const char *reason, const 
                    const pq_buf *excerpt, const char *aside)
 {
     pq_error err;
+    pq_error_clear(&err);
     pq_buf rec;
     pq_buf_init(&rec, NULL);
     pq_status st = build_record(p, job, failed ? "failed" : "completed", reason, r, extra, excerpt, &rec, &err);
@@ -247,7 +248,7 @@ static double retry_delay(const proc *p, int64_t attempts)
 /* A job that failed for a reason that may pass: re-queue it with a
  * back-off, or fail it for good once its attempts are spent. */
 static void retry_or_fail(proc *p, pq_job *job, const char *why, const running *r, const pq_buf *excerpt,
-                          const char *aside)
+                          const char *aside, bool back_off)
 {
     if (job->attempts >= p->o->max_attempts) {
         char reason[700];
@@ -257,9 +258,10 @@ static void retry_or_fail(proc *p, pq_job *job, const char *why, const running *
         return;
     }
     snprintf(job->last_error, sizeof job->last_error, "%s", why);
-    double d = retry_delay(p, job->attempts);
-    job->retry_after = (int64_t)time(NULL) + (int64_t)ceil(d);
+    double d = back_off ? retry_delay(p, job->attempts) : 0;
+    job->retry_after = back_off ? (int64_t)time(NULL) + (int64_t)ceil(d) : 0;
     pq_error err;
+    pq_error_clear(&err);
     if (pq_lease_requeue(p->root, job, aside, &err) == PQ_OK) {
         LOG(p, "requeued", job->id, "attempt %lld: %s; next try in %.0f s", (long long)job->attempts, why, d);
     } else {
@@ -337,6 +339,7 @@ static void job_ended(proc *p, running *r, int status, bool fork_failed)
 {
     char aside[PQ_QUEUE_PATH], file[PQ_JOB_ID_MAX + 8], why[600];
     pq_error err;
+    pq_error_clear(&err);
     pq_buf excerpt;
     pq_buf_init(&excerpt, NULL);
     snprintf(file, sizeof file, "%s.json", r->job.id);
@@ -368,7 +371,7 @@ static void job_ended(proc *p, running *r, int status, bool fork_failed)
                                                WTERMSIG(status), strsignal(WTERMSIG(status)));
         else snprintf(fallback, sizeof fallback, "a transient failure (exit %d)", WEXITSTATUS(status));
         reason_from_log(&excerpt, fallback, why, sizeof why);
-        retry_or_fail(p, &r->job, why, r, &excerpt, aside);
+        retry_or_fail(p, &r->job, why, r, &excerpt, aside, true);
     } else {
         char fallback[64];
         snprintf(fallback, sizeof fallback, "the job failed (exit %d)", WEXITSTATUS(status));
@@ -423,7 +426,7 @@ static void tend(proc *p, bool heartbeat)
 
 /* True when `name` (in folder tag q or p) has kept the same inode and mtime
  * for the lease time on this processor's clock. */
-static bool expired(proc *p, const char *tag, const char *name, const struct stat *st)
+static bool expired_after(proc *p, const char *tag, const char *name, const struct stat *st, double lease)
 {
     char key[sizeof p->watch[0].name];
     snprintf(key, sizeof key, "%s/%s", tag, name);
@@ -438,7 +441,7 @@ static bool expired(proc *p, const char *tag, const char *name, const struct sta
             w->since = now;
             return false;
         }
-        return now - w->since >= p->o->lease;
+        return now - w->since >= lease;
     }
     if (p->n_watch < MAX_WATCH) {
         watch *w = &p->watch[p->n_watch++];
@@ -449,6 +452,11 @@ static bool expired(proc *p, const char *tag, const char *name, const struct sta
         w->seen = true;
     }
     return false;
+}
+
+static bool expired(proc *p, const char *tag, const char *name, const struct stat *st)
+{
+    return expired_after(p, tag, name, st, p->o->lease);
 }
 
 /* Is the owner of processing/<id>.json dead?  Its lease names a process on
@@ -462,7 +470,11 @@ static bool owner_dead(proc *p, const char *id)
     pq_buf_init(&text, NULL);
     struct stat st;
     bool have_lease = pq_queue_path(path, p->root, PQ_QDIR_PROCESSING, name) && stat(path, &st) == 0;
+    double lease = p->o->lease;
     if (have_lease && pq_queue_read_file(path, 4096, &text, NULL) == PQ_OK) {
+        const char *l = strstr((const char *)text.data, "\"lease_s\":");
+        double theirs;
+        if (l && sscanf(l + 10, "%lf", &theirs) == 1 && theirs > lease && theirs < 1e7) lease = theirs;
         char host[300];
         long pid = 0;
         const char *h = strstr((const char *)text.data, "\"host\":\""), *q = strstr((const char *)text.data, "\"pid\":");
@@ -477,7 +489,7 @@ static bool owner_dead(proc *p, const char *id)
         snprintf(name, sizeof name, "%.400s.json", id);
         if (!pq_queue_path(path, p->root, PQ_QDIR_PROCESSING, name) || stat(path, &st) != 0) return false;
     }
-    return expired(p, "p", name, &st);
+    return expired_after(p, "p", name, &st, lease);
 }
 
 /* A job taken back (now at `aside`): re-queue it or fail it.  An
@@ -489,11 +501,12 @@ static void recover(proc *p, const char *id, const char *aside, const char *why)
     pq_job job;
     pq_job_init(&job);
     pq_error err;
+    pq_error_clear(&err);
     pq_status st = pq_queue_read_file(aside, PQ_JOB_MAX_BYTES, &text, &err);
     if (st == PQ_OK) st = pq_job_parse(id, text.data, text.len, &job, &err);
     if (st == PQ_OK) {
         LOG(p, "recovered", id, "%s", why);
-        retry_or_fail(p, &job, why, NULL, NULL, aside);
+        retry_or_fail(p, &job, why, NULL, NULL, aside, false);
     } else if (st != PQ_ERR_NOT_FOUND) {
         char m[300];
         pq_job_reset(&job);
@@ -536,9 +549,10 @@ static void scan_entry(proc *p, const char *dir, const char *name)
     else return;
     if (is_running_here(p, id)) return;
     pq_error err;
+    pq_error_clear(&err);
     if (dot && dot[5] == '\0') { /* X.json: a claimed job */
         if (!owner_dead(p, id)) return;
-        snprintf(why, sizeof why, "the processor running it stopped responding (lease expired)");
+        snprintf(why, sizeof why, "the processor running it stopped (its process is gone or its lease expired)");
         if (pq_lease_aside(p->root, name, id, "rec", &p->me, aside, &err) == PQ_OK) recover(p, id, aside, why);
     } else if (dot) { /* X.json.<tag>-<pid>: an aside copy its processor did not finish */
         if (!expired(p, "p", name, &st)) return;
@@ -645,6 +659,7 @@ static void take_claimed(proc *p, const char *name, const char *stem)
     pq_job job;
     pq_job_init(&job);
     pq_error err;
+    pq_error_clear(&err);
     pq_status st = pq_queue_path(path, p->root, PQ_QDIR_PROCESSING, name)
                        ? pq_queue_read_file(path, PQ_JOB_MAX_BYTES, &text, &err)
                        : PQ_FAIL(&err, PQ_ERR_INVALID_ARG, "path too long");
@@ -672,7 +687,7 @@ static void take_claimed(proc *p, const char *name, const char *stem)
     if (st != PQ_OK) {
         pq_error_format(&err, m, sizeof m);
         if (pq_lease_aside(p->root, name, job.id, "bad", &p->me, aside, &err) == PQ_OK) {
-            if (st == PQ_ERR_IO) retry_or_fail(p, &job, m, NULL, NULL, aside);
+            if (st == PQ_ERR_IO) retry_or_fail(p, &job, m, NULL, NULL, aside, true);
             else finish(p, &job, true, m, NULL, NULL, NULL, aside);
         }
         goto done;
@@ -734,6 +749,7 @@ static int claim_jobs(proc *p)
         runnable++;
         if (p->n_running >= p->o->workers) continue;
         pq_error err;
+        pq_error_clear(&err);
         pq_status st = pq_lease_claim(p->root, list[i].name, &p->me, &err);
         if (st == PQ_ERR_NOT_FOUND) continue;
         if (st != PQ_OK) {
@@ -788,6 +804,9 @@ static pq_status setup(proc *p, struct sigaction old[3], pq_error *err)
     sa.sa_handler = on_child;
     sa.sa_flags = SA_NOCLDSTOP;
     sigaction(SIGCHLD, &sa, &old[2]);
+    /* A file-size limit (ulimit -f) makes writes fail with EFBIG, like a
+     * full disk, instead of killing the processor; jobs inherit this. */
+    signal(SIGXFSZ, SIG_IGN);
     char dir[PQ_QUEUE_PATH];
     p->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (p->inotify_fd >= 0 && pq_queue_path(dir, p->root, PQ_QDIR_QUEUE, NULL) &&
@@ -822,6 +841,7 @@ pq_status pq_queue_run(const char *root, const pq_queue_options *o, pq_error *er
     p->o = o;
     p->inotify_fd = -1;
     pq_qproc_init(&p->me);
+    p->me.lease = o->lease;
     stop_flag = 0;
     struct sigaction old[3];
     pq_status st = setup(p, old, err);
