@@ -165,7 +165,14 @@ static pq_status get_int(const pq_json_node *nodes, uint32_t v, const char *key,
  * "--output" must not be read as a flag). */
 static bool safe_value(const char *s, size_t n)
 {
-    if (n == 0 || s[0] == '-') return n > 1 && s[0] == '-' && (s[1] >= '0' && s[1] <= '9'); /* negative numbers */
+    if (n == 0) return false;
+    if (s[0] == '-') { /* only a negative number may start with '-' */
+        if (n < 2 || s[1] < '0' || s[1] > '9') return false;
+        for (size_t i = 2; i < n; i++)
+            if (!((s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == 'e' || s[i] == 'E' || s[i] == '+' || s[i] == '-'))
+                return false;
+        return true;
+    }
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ',' || c == '.' ||
@@ -374,8 +381,22 @@ pq_status pq_job_write_json(const pq_job *j, pq_buf *out, pq_error *err)
     PQ_TRY(pq_buf_printf(out, err, ",\"attempts\":%lld", (long long)j->attempts));
     if (j->retry_after > 0) PQ_TRY(pq_buf_printf(out, err, ",\"retry_after\":%lld", (long long)j->retry_after));
     if (j->last_error[0]) {
+        /* it comes from logs: control characters become spaces and a UTF-8
+         * sequence cut by the field's size is dropped, so it parses again */
+        char clean[sizeof j->last_error];
+        size_t n = strlen(j->last_error);
+        memcpy(clean, j->last_error, n + 1);
+        for (size_t i = 0; i < n; i++)
+            if ((unsigned char)clean[i] < 0x20) clean[i] = ' ';
+        size_t lead = n;
+        while (lead > 0 && ((unsigned char)clean[lead - 1] & 0xC0) == 0x80) lead--;
+        if (lead > 0 && (unsigned char)clean[lead - 1] >= 0xC0) {
+            unsigned char c = (unsigned char)clean[lead - 1];
+            size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+            if (n - (lead - 1) < need) clean[lead - 1] = '\0';
+        }
         PQ_TRY(pq_buf_append(out, ",\"last_error\":", 14, err));
-        PQ_TRY(pq_json_put_str(out, j->last_error, err));
+        PQ_TRY(pq_json_put_str(out, clean, err));
     }
     return pq_buf_append(out, "}\n", 2, err);
 }

@@ -492,6 +492,20 @@ static bool owner_dead(proc *p, const char *id)
     return expired_after(p, "p", name, &st, lease);
 }
 
+/* A job file that cannot be parsed (now at `aside`): a failed record
+ * under its file's stem, holding its text as "raw". */
+static void fail_unreadable(proc *p, const char *stem, const pq_buf *text, const char *reason, const char *aside)
+{
+    pq_job job;
+    pq_job_init(&job);
+    snprintf(job.id, sizeof job.id, "%.128s", stem);
+    if (pq_buf_printf(&job.fields, NULL, "\"raw\":") != PQ_OK ||
+        pq_json_put_str(&job.fields, text->len ? (const char *)text->data : "", NULL) != PQ_OK)
+        job.fields.len = 0;
+    finish(p, &job, true, reason, NULL, NULL, NULL, aside);
+    pq_job_reset(&job);
+}
+
 /* A job taken back (now at `aside`): re-queue it or fail it.  An
  * unreadable file becomes a failed record holding its text. */
 static void recover(proc *p, const char *id, const char *aside, const char *why)
@@ -509,15 +523,10 @@ static void recover(proc *p, const char *id, const char *aside, const char *why)
         retry_or_fail(p, &job, why, NULL, NULL, aside, false);
     } else if (st != PQ_ERR_NOT_FOUND) {
         char m[300];
-        pq_job_reset(&job);
-        snprintf(job.id, sizeof job.id, "%s", id);
-        if (pq_buf_printf(&job.fields, NULL, "\"raw\":") != PQ_OK ||
-            pq_json_put_str(&job.fields, text.len ? (const char *)text.data : "", NULL) != PQ_OK)
-            job.fields.len = 0;
         snprintf(m, sizeof m, "%s, and its file in processing/ is unreadable: ", why);
         size_t n = strlen(m);
         pq_error_format(&err, m + n, sizeof m - n);
-        finish(p, &job, true, m, NULL, NULL, NULL, aside);
+        fail_unreadable(p, id, &text, m, aside);
     }
     pq_job_reset(&job);
     pq_buf_reset(&text);
@@ -667,14 +676,9 @@ static void take_claimed(proc *p, const char *name, const char *stem)
     if (st != PQ_OK) {
         pq_error_format(&err, m, sizeof m);
         if (pq_lease_aside(p->root, name, stem, "bad", &p->me, aside, &err) == PQ_OK) {
-            pq_job_reset(&job);
-            snprintf(job.id, sizeof job.id, "%.128s", stem);
-            if (pq_buf_printf(&job.fields, NULL, "\"raw\":") != PQ_OK ||
-                pq_json_put_str(&job.fields, text.len ? (const char *)text.data : "", NULL) != PQ_OK)
-                job.fields.len = 0;
             char reason[500];
             snprintf(reason, sizeof reason, "invalid job file %s: %s", name, m);
-            finish(p, &job, true, reason, NULL, NULL, NULL, aside);
+            fail_unreadable(p, stem, &text, reason, aside);
         }
         goto done;
     }
@@ -724,7 +728,7 @@ static int claim_jobs(proc *p)
             if (!g) break;
             list = g;
         }
-        snprintf(list[n].name, sizeof list[n].name, "%s", e->d_name);
+        snprintf(list[n].name, sizeof list[n].name, "%.*s", (int)sizeof list[n].name - 1, e->d_name);
         list[n++].mtime = st.st_mtim;
     }
     closedir(d);
