@@ -49,6 +49,12 @@ int cli_with_config(int argc, char **argv, int (*main_fn)(int, char **, const st
 /** The status of the last error cli_report printed (PQ_OK if none): a
  *  queue job tells transient failures (I/O, memory) from bad input. */
 pq_status cli_last_error_code(void);
+/** Hex SHA-256 of a file's bytes; false on a read error (errno set). */
+bool cli_file_sha256(const char *path, char hex[65]);
+struct pq_json_node;
+/** Index of the value of member `key` in the JSON object at nodes[obj]
+ *  (io/json DOM), or 0 when absent or not an object (nodes may be NULL). */
+uint32_t cli_json_member(const struct pq_json_node *nodes, uint32_t obj, const char *key);
 /** Print "parquant: <file: place: problem>" to stderr; returns CLI_FAIL. */
 int cli_report(const pq_error *err);
 /** Print "parquant <cmd>: <message>" and the usage hint; returns CLI_USAGE. */

@@ -58,8 +58,7 @@ static void echo_line(const char *line) { fprintf(stderr, "%s\n", line); }
 
 /* ------------------------------------------------------------ the job */
 
-/* Hex SHA-256 of a file's bytes.  False on a read error. */
-static bool file_sha256(const char *path, char hex[65])
+bool cli_file_sha256(const char *path, char hex[65])
 {
     FILE *f = fopen(path, "rb");
     if (!f) return false;
@@ -113,7 +112,7 @@ static int parquet_of(const queue_ctx *q, const char *input, char out[PQ_QUEUE_P
         snprintf(out, PQ_QUEUE_PATH, "%s", input);
         return PQ_JOB_EXIT_OK;
     }
-    if (!file_sha256(input, hex)) {
+    if (!cli_file_sha256(input, hex)) {
         printf("parquant queue: cannot read %s: %s\n", input, strerror(errno));
         return PQ_JOB_EXIT_RETRY;
     }
@@ -177,10 +176,9 @@ static int job_handler(void *ctx, const pq_job *job, const char *input, const ch
     return rc == CLI_OK ? PQ_JOB_EXIT_OK : step_failed("optimize", rc);
 }
 
-/* Member `key` of the object at nodes[obj], or 0. */
-static uint32_t member(const pq_json_node *nodes, uint32_t obj, const char *key)
+uint32_t cli_json_member(const pq_json_node *nodes, uint32_t obj, const char *key)
 {
-    if (nodes[obj].type != PQ_JSON_OBJECT) return 0;
+    if (!nodes || nodes[obj].type != PQ_JSON_OBJECT) return 0;
     for (uint32_t k = obj + 1; k < nodes[obj].next; k = nodes[k + 1].next)
         if (nodes[k].len == strlen(key) && memcmp(nodes[k].str, key, nodes[k].len) == 0) return k + 1;
     return 0;
@@ -197,8 +195,8 @@ static void job_summary(void *ctx, const pq_job *job, const char *out_dir, pq_bu
     pq_json_record rec = {0};
     if (pq_source_open_file(&src, path, NULL) != PQ_OK) return;
     if (pq_json_open(&r, &src, NULL, NULL, NULL) == PQ_OK && pq_json_next(r, &rec, NULL) == PQ_OK && rec.nodes) {
-        uint32_t best = member(rec.nodes, 0, "best");
-        uint32_t alg = best ? member(rec.nodes, best, "algorithm") : 0, fit = best ? member(rec.nodes, best, "fitness") : 0;
+        uint32_t best = cli_json_member(rec.nodes, 0, "best");
+        uint32_t alg = best ? cli_json_member(rec.nodes, best, "algorithm") : 0, fit = best ? cli_json_member(rec.nodes, best, "fitness") : 0;
         if (alg && fit && pq_buf_append(members, "\"best\":{\"algorithm\":", 20, NULL) == PQ_OK &&
             pq_json_write(rec.nodes, alg, members, NULL) == PQ_OK &&
             pq_buf_append(members, ",\"fitness\":", 11, NULL) == PQ_OK &&

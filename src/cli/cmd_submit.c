@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <nettle/sha2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -100,17 +99,10 @@ static pq_status place_input(const char *root, const char *file, char rel[1024],
     snprintf(rel, 1024, "%.1000s", base);
     if (pq_queue_path(dst, root, PQ_QDIR_INPUT, rel) && access(dst, F_OK) == 0 && !same_bytes(real, dst)) {
         /* another file of that name: the content's hash makes the name */
-        FILE *f = fopen(real, "rb");
-        struct sha256_ctx h;
-        sha256_init(&h);
-        static uint8_t buf[1 << 16];
-        size_t k;
-        while (f && (k = fread(buf, 1, sizeof buf, f)) > 0) sha256_update(&h, k, buf);
-        if (f) fclose(f);
-        uint8_t d[SHA256_DIGEST_SIZE];
-        sha256_digest(&h, sizeof d, d);
+        char hex[65];
+        if (!cli_file_sha256(real, hex)) return PQ_FAIL(err, PQ_ERR_IO, "%s: %s", file, strerror(errno));
         const char *ext = strrchr(base, '.');
-        snprintf(rel, 1024, "%.*s_%02x%02x%02x%02x%.10s", (int)(ext - base), base, d[0], d[1], d[2], d[3], ext);
+        snprintf(rel, 1024, "%.*s_%.8s%.10s", (int)(ext - base), base, hex, ext);
     }
     if (!pq_queue_path(dst, root, PQ_QDIR_INPUT, rel)) return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "%s: path too long", rel);
     if (access(dst, F_OK) == 0 && same_bytes(real, dst)) return PQ_OK;
@@ -189,19 +181,10 @@ static int job_json(const char *id, const char *rel, int64_t k, int argc, char *
 
 /* ------------------------------------------------------------ following */
 
-/* Member `key` of the object at nodes[obj], or 0. */
-static uint32_t member(const pq_json_node *nodes, uint32_t obj, const char *key)
-{
-    if (!nodes || nodes[obj].type != PQ_JSON_OBJECT) return 0;
-    for (uint32_t k = obj + 1; k < nodes[obj].next; k = nodes[k + 1].next)
-        if (nodes[k].len == strlen(key) && memcmp(nodes[k].str, key, nodes[k].len) == 0) return k + 1;
-    return 0;
-}
-
 /* Text of a scalar member ("" if absent), cut to cap. */
 static const char *text_of(const pq_json_node *nodes, uint32_t obj, const char *key, char *out, size_t cap)
 {
-    uint32_t v = member(nodes, obj, key);
+    uint32_t v = cli_json_member(nodes, obj, key);
     out[0] = '\0';
     if (v && (nodes[v].type == PQ_JSON_STRING || nodes[v].type == PQ_JSON_INT || nodes[v].type == PQ_JSON_DOUBLE))
         snprintf(out, cap, "%.*s", (int)nodes[v].len, nodes[v].str);
@@ -259,7 +242,7 @@ static int follow(const char *root, const char *id, double timeout, double poll_
             } else if (st == PQ_JOB_RUNNING) {
                 fprintf(stderr, "job %s: running (attempt %s)\n", id, attempts);
             } else if (st == PQ_JOB_COMPLETED) {
-                uint32_t best = member(n, 0, "best");
+                uint32_t best = cli_json_member(n, 0, "best");
                 char alg[64] = "", fit[64] = "";
                 if (best) text_of(n, best, "algorithm", alg, sizeof alg), text_of(n, best, "fitness", fit, sizeof fit);
                 fprintf(stderr, "job %s: completed in %s s%s%s%s%s\n", id, text_of(n, 0, "seconds", s2, sizeof s2),
@@ -370,15 +353,15 @@ static void list_dir(const char *root, pq_queue_dir d, pq_job_state state, bool 
         if (pq_queue_read_file(path, PQ_JOB_MAX_BYTES * 4u, &b, NULL) != PQ_OK) continue;
         parsed p;
         const pq_json_node *nd = parse(&p, &b);
-        uint32_t job = member(nd, 0, "job") ? member(nd, 0, "job") : 0;
+        uint32_t job = cli_json_member(nd, 0, "job") ? cli_json_member(nd, 0, "job") : 0;
         char id[200], in[200], size[32], att[32], res[400] = "", a[64], f[64], sec[32];
         text_of(nd, 0, "job_id", id, sizeof id);
         if (!id[0]) snprintf(id, sizeof id, "%.*s", (int)(n - 5), e->d_name);
         text_of(nd, job, "input_file", in, sizeof in);
         text_of(nd, job, "portfolio_size", size, sizeof size);
         text_of(nd, 0, "attempts", att, sizeof att);
-        if (state == PQ_JOB_COMPLETED && member(nd, 0, "best")) {
-            uint32_t best = member(nd, 0, "best");
+        if (state == PQ_JOB_COMPLETED && cli_json_member(nd, 0, "best")) {
+            uint32_t best = cli_json_member(nd, 0, "best");
             snprintf(res, sizeof res, "%s fitness %s in %s s", text_of(nd, best, "algorithm", a, sizeof a),
                      text_of(nd, best, "fitness", f, sizeof f), text_of(nd, 0, "seconds", sec, sizeof sec));
         } else if (state == PQ_JOB_FAILED) {
