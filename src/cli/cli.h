@@ -63,6 +63,8 @@ int cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...) PQ
 bool cli_ends_with(const char *s, const char *suffix);
 /** Parse a non-negative decimal integer option value; false when invalid. */
 bool cli_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
+/** Parse a decimal number in [min, max] (NaN refused); false when invalid. */
+bool cli_parse_double(const char *s, double min, double max, double *out);
 
 /** Terminal progress line on stderr: shown only when stderr is a TTY,
  *  refreshed at most 10 times a second. */

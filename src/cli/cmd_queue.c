@@ -209,16 +209,6 @@ static void job_summary(void *ctx, const pq_job *job, const char *out_dir, pq_bu
 
 /* ------------------------------------------------------------- command */
 
-static bool num_opt(const char *s, double lo, double hi, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = s ? strtod(s, &end) : 0;
-    if (!s || !*s || *end || errno || !(v >= lo && v <= hi)) return false;
-    *out = v;
-    return true;
-}
-
 int cli_queue(int argc, char **argv)
 {
     pq_queue_options o;
@@ -240,10 +230,10 @@ int cli_queue(int argc, char **argv)
         else if (!strcmp(a, "--threads") && v) ok = cli_parse_i64(argv[++i], 1, 1024, &threads);
         else if (!strcmp(a, "--max-attempts") && v) ok = cli_parse_i64(argv[++i], 1, 1000, &attempts);
         else if (!strcmp(a, "--max-input-mb") && v) ok = cli_parse_i64(argv[++i], 1, INT64_MAX >> 20, &max_mb);
-        else if (!strcmp(a, "--job-timeout") && v) ok = num_opt(argv[++i], 0, 1e9, &o.job_timeout);
-        else if (!strcmp(a, "--poll-interval") && v) ok = num_opt(argv[++i], 0.01, 3600, &o.poll_interval);
-        else if (!strcmp(a, "--lease") && v) ok = num_opt(argv[++i], 0.1, 1e6, &o.lease);
-        else if (!strcmp(a, "--retry-delay") && v) ok = num_opt(argv[++i], 0, 1e6, &o.retry_delay);
+        else if (!strcmp(a, "--job-timeout") && v) ok = cli_parse_double(argv[++i], 0, 1e9, &o.job_timeout);
+        else if (!strcmp(a, "--poll-interval") && v) ok = cli_parse_double(argv[++i], 0.01, 3600, &o.poll_interval);
+        else if (!strcmp(a, "--lease") && v) ok = cli_parse_double(argv[++i], 0.1, 1e6, &o.lease);
+        else if (!strcmp(a, "--retry-delay") && v) ok = cli_parse_double(argv[++i], 0, 1e6, &o.retry_delay);
         else return cli_usage_error("queue", QUEUE_USAGE, "unknown option or missing value: %s", a);
         if (!ok) return cli_usage_error("queue", QUEUE_USAGE, "invalid value for %s: %s", a, argv[i]);
     }

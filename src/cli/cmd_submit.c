@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -134,10 +135,8 @@ static const struct { const char *flag, *key; char kind; } PASS[] = {
 
 static bool is_number(const char *s)
 {
-    char *end;
-    errno = 0;
-    (void)strtod(s, &end);
-    return *s && !*end && !errno;
+    double v;
+    return cli_parse_double(s, -HUGE_VAL, HUGE_VAL, &v);
 }
 
 /* The job file's JSON.  Returns CLI_USAGE with a message for a bad value. */
@@ -298,12 +297,9 @@ int cli_submit(int argc, char **argv)
         else if (!strcmp(a, "--input") && v) input = argv[++i];
         else if (!strcmp(a, "--job-id") && v) job_id = argv[++i];
         else if (!strcmp(a, "--portfolio-size") && v) ok = cli_parse_i64(argv[++i], 2, PQ_JOB_MAX_SIZE, &k);
-        else if ((!strcmp(a, "--timeout") || !strcmp(a, "--poll-interval")) && v) {
-            char *end;
-            double d = strtod(argv[++i], &end);
-            ok = *argv[i] && !*end && d > 0 && d < 1e9;
-            *(!strcmp(a, "--timeout") ? &timeout : &poll_s) = d;
-        } else return cli_usage_error("submit", SUBMIT_USAGE, "unknown option or missing value: %s", a);
+        else if (!strcmp(a, "--timeout") && v) ok = cli_parse_double(argv[++i], 1e-3, 1e9, &timeout);
+        else if (!strcmp(a, "--poll-interval") && v) ok = cli_parse_double(argv[++i], 1e-3, 1e9, &poll_s);
+        else return cli_usage_error("submit", SUBMIT_USAGE, "unknown option or missing value: %s", a);
         if (!ok) return cli_usage_error("submit", SUBMIT_USAGE, "invalid value for %s: %s", a, argv[i]);
     }
     if (!root || !input) return cli_usage_error("submit", SUBMIT_USAGE, "--root SHARE and --input FILE are required");

@@ -78,6 +78,17 @@ bool cli_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
     return true;
 }
 
+bool cli_parse_double(const char *s, double min, double max, double *out)
+{
+    if (!s || !*s) return false;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || *end || !(v >= min && v <= max)) return false;
+    *out = v;
+    return true;
+}
+
 /* Flush standard output; a failure (disk full, closed pipe) turns a
  * successful run into a failed one with a message, never silent loss. */
 static int finish_stdout(int rc)

@@ -703,7 +703,8 @@ done:
 }
 
 /* Claim and start jobs while workers are free, oldest first.  Returns the
- * number of jobs that could run now (claimed or not). */
+ * number of jobs seen that could run now (claimed or not; reading stops at
+ * the first such job once every worker is busy), 0 when none could. */
 static int claim_jobs(proc *p)
 {
     char dir[PQ_QUEUE_PATH], stem[PQ_JOB_ID_MAX + 8], path[PQ_QUEUE_PATH];
@@ -736,6 +737,8 @@ static int claim_jobs(proc *p)
     int runnable = 0;
     int64_t now = (int64_t)time(NULL);
     for (size_t i = 0; i < n && !stop_flag; i++) {
+        /* every worker busy and one runnable job known: the rest need not be read */
+        if (p->n_running >= p->o->workers && runnable > 0) break;
         backoff *b = backoff_of(p, list[i].name);
         if (b && b->until > mono()) continue;
         job_stem(list[i].name, stem);
