@@ -93,6 +93,19 @@ static void drop_lease(const char *root, const char *id)
         (void)unlink(lease);
 }
 
+pq_status pq_lease_unclaim(const char *root, const char *name, const char *id, const pq_qproc *p, pq_error *err)
+{
+    char aside[PQ_QUEUE_PATH], back[PQ_QUEUE_PATH];
+    if (!pq_queue_path(back, root, PQ_QDIR_QUEUE, name)) return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "%s: path too long", name);
+    PQ_TRY(pq_lease_aside(root, name, id, "back", p, aside, err));
+    if (rename(aside, back) != 0) {
+        int e = errno;
+        return PQ_FAIL(err, PQ_ERR_IO, "%s: cannot put back into the queue: %s", aside, strerror(e));
+    }
+    drop_lease(root, id);
+    return PQ_OK;
+}
+
 pq_status pq_lease_requeue(const char *root, const pq_job *job, const char *aside, pq_error *err)
 {
     char path[PQ_QUEUE_PATH], name[PQ_JOB_ID_MAX + 8];

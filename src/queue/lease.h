@@ -43,6 +43,13 @@ bool pq_lease_heartbeat(const char *root, const char *id);
 PQ_NODISCARD pq_status pq_lease_aside(const char *root, const char *from, const char *id, const char *tag,
                                       const pq_qproc *p, char out[PQ_QUEUE_PATH], pq_error *err);
 
+/** Give back a claimed job that could not be read (an I/O error is no
+ *  reason to fail it): processing/<name> goes aside, then back to
+ *  queue/<name> unchanged, and the lease is removed.  @return PQ_ERR_IO;
+ *  the aside copy then stays and the recovery scan takes it back later. */
+PQ_NODISCARD pq_status pq_lease_unclaim(const char *root, const char *name, const char *id, const pq_qproc *p,
+                                        pq_error *err);
+
 /** Write `job` (its JSON) as queue/<id>.json, then remove the aside copy and
  *  the lease.  On failure the aside copy stays (recovered later). */
 PQ_NODISCARD pq_status pq_lease_requeue(const char *root, const pq_job *job, const char *aside, pq_error *err);

@@ -521,6 +521,10 @@ static void recover(proc *p, const char *id, const char *aside, const char *why)
     if (st == PQ_OK) {
         LOG(p, "recovered", id, "%s", why);
         retry_or_fail(p, &job, why, NULL, NULL, aside, false);
+    } else if (st == PQ_ERR_IO || st == PQ_ERR_NOMEM) {
+        /* not read: the aside copy stays and is taken back again later */
+        char m[300];
+        LOG(p, "recover-error", id, "%s", pq_error_format(&err, m, sizeof m));
     } else if (st != PQ_ERR_NOT_FOUND) {
         char m[300];
         snprintf(m, sizeof m, "%s, and its file in processing/ is unreadable: ", why);
@@ -672,6 +676,14 @@ static void take_claimed(proc *p, const char *name, const char *stem)
     pq_status st = pq_queue_path(path, p->root, PQ_QDIR_PROCESSING, name)
                        ? pq_queue_read_file(path, PQ_JOB_MAX_BYTES, &text, &err)
                        : PQ_FAIL(&err, PQ_ERR_INVALID_ARG, "path too long");
+    if (st == PQ_ERR_IO || st == PQ_ERR_NOMEM) {
+        /* the file could not be read (a network share's hiccup, memory):
+         * give the job back untouched and try it again later */
+        back_off(p, name, &err);
+        if (pq_lease_unclaim(p->root, name, stem, &p->me, &err) != PQ_OK)
+            LOG(p, "warning", stem, "cannot give the job back: %s", pq_error_format(&err, m, sizeof m));
+        goto done;
+    }
     if (st == PQ_OK) st = pq_job_parse(stem, text.data, text.len, &job, &err);
     if (st != PQ_OK) {
         pq_error_format(&err, m, sizeof m);

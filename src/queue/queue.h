@@ -114,7 +114,7 @@ void pq_job_reset(pq_job *j);
  *  ("portfolio_size: expected an integer 2..1000, found \"x\""), j->id holds
  *  the job id when one was read, and the job goes to failed/.
  *  @return PQ_ERR_PARSE (not JSON / not an object), PQ_ERR_INVALID_ARG,
- *  PQ_ERR_NOMEM. */
+ *  PQ_ERR_LIMIT (nested deeper than 16 levels), PQ_ERR_NOMEM. */
 PQ_NODISCARD pq_status pq_job_parse(const char *stem, const uint8_t *data, size_t len, pq_job *j, pq_error *err);
 
 /** The job file: "{" fields, attempts, retry_after, last_error "}".

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 #
-# tests/queue/queue_faults.sh PARQUANT - what goes wrong on a queue, one
+# tests/queue/queue_faults.sh PARQUANT EIO_SHIM - what goes wrong on a queue, one
 # scenario at a time, each asserting where the job ends and why:
 #   1. bad jobs: unparsable files, a missing member, an id that differs from
 #      the file name, path traversal ("..", absolute, a symlink out of
@@ -13,8 +13,12 @@
 #      back after the lease, and completed;
 #   5. a full disk (a file-size limit makes the writes fail): the job is
 #      re-queued with its error, not lost, and completes later;
-#   6. SIGTERM: the running job goes back to the queue, attempt not counted.
+#   6. a read error on the claimed job file (EIO from an LD_PRELOAD shim):
+#      the job goes back to the queue unchanged and runs on the next try;
+#   7. SIGTERM: the running job goes back to the queue, attempt not counted.
 HERE=$(cd "$(dirname "$0")" && pwd)
+SHIM=${2:-}
+[ -n "$SHIM" ] && [ -f "$SHIM" ] && SHIM=$(cd "$(dirname "$SHIM")" && pwd)/$(basename "$SHIM")
 . "$HERE/lib.sh"
 
 reason() { member "$S/jobs/failed/$1.json" reason; }
@@ -116,9 +120,32 @@ sleep 1.5
 "$PQ" queue --root "$S" --once --quiet --poll-interval 0.1 2>/dev/null
 in_state full completed && ok "the job completed once the disk had room" || fail "the job did not complete after the disk had room"
 final_checks
+
+# ----------------------------------------------------------- 6. read error
+# The claimed job file cannot be read (EIO, injected by the shim given as
+# the second argument): the job goes back to the queue untouched, not to
+# failed/ with its contents lost, and runs on the next try.
+if [ -n "$SHIM" ] && [ -f "$SHIM" ]; then
+    job_file eio data.csv
+    LD_PRELOAD=$SHIM PQ_EIO_MATCH=/jobs/processing/eio.json PQ_EIO_TIMES=1 \
+        ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+        "$PQ" queue --root "$S" --once --quiet --poll-interval 0.1 2>/dev/null
+    if in_state eio queue; then
+        [ "$(member "$S/jobs/queue/eio.json" attempts)" = "" ] && ok "after a read error the job is back in queue/ untouched" ||
+            fail "eio: the job file was changed: $(cat "$S/jobs/queue/eio.json")"
+        grep -q "claim-error.*Input/output error" "$S"/logs/queue_*.log || fail "eio: no claim-error in the log"
+    else
+        fail "after a read error the job is not in queue/ ($(ls "$S"/jobs/*/))"
+    fi
+    "$PQ" queue --root "$S" --once --quiet --poll-interval 0.1 2>/dev/null
+    in_state eio completed && ok "the job completed once it could be read" || fail "eio: not completed on the next run"
+    final_checks
+else
+    fail "no EIO shim given (second argument): the read-error scenario did not run"
+fi
 S=$S_MAIN
 
-# --------------------------------------------------------------- 6. SIGTERM
+# --------------------------------------------------------------- 7. SIGTERM
 job_file termed data.csv ',"effort":100000,"algorithms":"hc","time_budget":20'
 "$PQ" queue --root "$S" --quiet --poll-interval 0.1 2>/dev/null &
 p=$!
