@@ -31,6 +31,7 @@ int cli_queue(int argc, char **argv);
 int cli_submit(int argc, char **argv);
 int cli_jobs(int argc, char **argv);
 int cli_optimize(int argc, char **argv);
+int cli_backtest(int argc, char **argv);
 /** validate --optimize: the same seeded optimisation on a CSV and its
  *  Parquet copy must give identical portfolios and fitness.  use[] holds
  *  one flag per algorithm (pq_opt_algorithm order). */

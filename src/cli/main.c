@@ -28,6 +28,8 @@ static const char USAGE[] =
     "  generate strategies --strategies N --days D [--zones Z] [--enhanced] [--seed S] OUT.csv\n"
     "                                        write a synthetic strategy P&L CSV\n"
     "  optimize --input FILE [options]       choose the best portfolio of k strategies (8 algorithms)\n"
+    "  backtest [--results-dir DIR] [-w N] [--cpu-limit PCT] [options]\n"
+    "                                        backtest strategy templates on every universe (docs/backtest.md)\n"
     "  config show [--config F] [--set S.K=V]\n"
     "                                        the effective configuration and where each value came from\n"
     "  config keys                           every configuration key (docs/config.md)\n"
@@ -124,6 +126,7 @@ static int dispatch(int argc, char **argv)
     if (!strcmp(cmd, "export")) return cli_export(argc - 1, argv + 1);
     if (!strcmp(cmd, "generate")) return cli_generate(argc - 1, argv + 1);
     if (!strcmp(cmd, "config")) return cli_config(argc - 1, argv + 1);
+    if (!strcmp(cmd, "backtest")) return cli_backtest(argc - 1, argv + 1);
     if (!strcmp(cmd, "queue")) return cli_queue(argc - 1, argv + 1);
     if (!strcmp(cmd, "submit")) return cli_submit(argc - 1, argv + 1);
     if (!strcmp(cmd, "jobs")) return cli_jobs(argc - 1, argv + 1);

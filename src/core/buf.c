@@ -6,6 +6,9 @@
  */
 #include "core/core.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+
 void pq_buf_init(pq_buf *b, const pq_allocator *a)
 {
     b->data = NULL;
@@ -64,4 +67,39 @@ void pq_buf_move(pq_buf *dst, pq_buf *src)
     *dst = *src;
     src->data = NULL;
     src->len = src->cap = 0;
+}
+
+pq_status pq_buf_printf(pq_buf *out, pq_error *err, const char *fmt, ...)
+{
+    char small[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) return PQ_FAIL(err, PQ_ERR_INTERNAL, "bad format");
+    if ((size_t)n < sizeof small) return pq_buf_append(out, small, (size_t)n, err);
+    PQ_TRY(pq_buf_reserve(out, (size_t)n + 1, err));
+    va_start(ap, fmt);
+    vsnprintf((char *)out->data + out->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    out->len += (size_t)n;
+    return PQ_OK;
+}
+
+pq_status pq_json_put_str(pq_buf *out, const char *s, pq_error *err)
+{
+    PQ_TRY(pq_buf_push(out, '"', err));
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\') {
+            char esc[2] = {'\\', (char)*p};
+            PQ_TRY(pq_buf_append(out, esc, 2, err));
+        } else if (*p < 0x20) {
+            char esc[8];
+            snprintf(esc, sizeof esc, "\\u%04x", *p);
+            PQ_TRY(pq_buf_append(out, esc, 6, err));
+        } else {
+            PQ_TRY(pq_buf_push(out, *p, err));
+        }
+    }
+    return pq_buf_push(out, '"', err);
 }

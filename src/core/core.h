@@ -102,6 +102,11 @@ PQ_NODISCARD pq_status pq_buf_append(pq_buf *b, const void *p, size_t n, pq_erro
 PQ_NODISCARD pq_status pq_buf_resize(pq_buf *b, size_t len, pq_error *err);
 /** Move ownership from src to dst (dst is reset first); src becomes empty. */
 void pq_buf_move(pq_buf *dst, pq_buf *src);
+/** Append printf-formatted text.  @return PQ_ERR_NOMEM. */
+PQ_NODISCARD pq_status pq_buf_printf(pq_buf *out, pq_error *err, const char *fmt, ...) PQ_PRINTF(3, 4);
+/** Append the NUL-terminated s as a JSON string (quotes; '"', '\\' and
+ *  control characters escaped; other bytes as they are).  @return PQ_ERR_NOMEM. */
+PQ_NODISCARD pq_status pq_json_put_str(pq_buf *out, const char *s, pq_error *err);
 /** Append one byte; the caller reserved room or accepts the slow path. */
 static inline pq_status pq_buf_push(pq_buf *b, uint8_t v, pq_error *err)
 {

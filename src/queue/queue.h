@@ -121,12 +121,6 @@ PQ_NODISCARD pq_status pq_job_parse(const char *stem, const uint8_t *data, size_
  *  @return PQ_ERR_NOMEM. */
 PQ_NODISCARD pq_status pq_job_write_json(const pq_job *j, pq_buf *out, pq_error *err);
 
-/** Append s as a JSON string (quotes, escapes).  @return PQ_ERR_NOMEM. */
-PQ_NODISCARD pq_status pq_json_put_str(pq_buf *out, const char *s, pq_error *err);
-
-/** Append printf-formatted text.  @return PQ_ERR_NOMEM. */
-PQ_NODISCARD pq_status pq_buf_printf(pq_buf *out, pq_error *err, const char *fmt, ...) PQ_PRINTF(3, 4);
-
 /* ------------------------------------------------------------------- log */
 
 /** Append one line "TIME PROCESSOR EVENT JOB text" to logs/queue_YYYYMMDD.log

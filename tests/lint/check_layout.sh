@@ -18,7 +18,7 @@ bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 # 1. forbidden calls in the library (comments and strings are not parsed:
 #    a call pattern "name(" at a word boundary is enough here)
 hits=$(grep -nE '\b(printf|fprintf|puts|perror|exit|abort|getenv)\s*\(' src/core src/table src/io src/parquet src/convert src/migrate src/pnl src/config \
-       src/chart src/optimize src/queue \
+       src/chart src/optimize src/queue src/backtest \
        -r --include='*.c' --include='*.h' | grep -vE '^\S+:\s*(\*|//|/\*)' | grep -vE 'snprintf|vsnprintf' || true)
 if [ -n "$hits" ]; then bad "library code prints/exits/reads the environment:"; echo "$hits"; else ok; fi
 
@@ -35,7 +35,8 @@ declare -A allow=(
   [chart]="core io chart"
   [optimize]="core table io parquet convert config pnl optimize"
   [queue]="core table io queue"
-  [cli]="core table io parquet convert migrate config pnl chart optimize queue cli"
+  [backtest]="core table io parquet migrate config backtest"
+  [cli]="core table io parquet convert migrate config pnl chart optimize queue backtest cli"
 )
 for m in "${!allow[@]}"; do
   [ -d "src/$m" ] || continue
