@@ -9,6 +9,7 @@
  */
 #include "backtest/run.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "io/source.h"
 #include "migrate/nz_internal.h"
@@ -310,6 +312,25 @@ static pq_status write_trade_log(const pq_bt_universe *u, const pq_bt_config *c,
     return write_doc(text, PQ_NZ_TRADES, path, c->json, c->codec, err);
 }
 
+/* Remove the trade logs an earlier run wrote for this universe
+ * (detailed_trades/<stem>__*), so that a rerun with other settings leaves
+ * only its own. */
+static pq_status clear_trade_logs(const char *dt, const char *stem, pq_error *err)
+{
+    DIR *d = opendir(dt);
+    if (!d) return errno == ENOENT ? PQ_OK : PQ_FAIL(err, PQ_ERR_IO, "%s: %s", dt, strerror(errno));
+    size_t n = strlen(stem);
+    struct dirent *e;
+    pq_status st = PQ_OK;
+    char path[4096];
+    while (st == PQ_OK && (e = readdir(d)))
+        if (strncmp(e->d_name, stem, n) == 0 && strncmp(e->d_name + n, "__", 2) == 0 &&
+            snprintf(path, sizeof path, "%s/%s", dt, e->d_name) < (int)sizeof path && unlink(path) != 0 && errno != ENOENT)
+            st = PQ_FAIL(err, PQ_ERR_IO, "%s: cannot remove the old trade log: %s", path, strerror(errno));
+    closedir(d);
+    return st;
+}
+
 /* --------------------------------------------------------------- a task */
 
 bool pq_bt_result_path(char *out, size_t cap, const char *out_dir, const char *stem, bool json)
@@ -423,6 +444,7 @@ pq_status pq_bt_run_universe(const pq_bt_universe *u, const pq_bt_config *c, con
         if (st == PQ_OK) st = write_doc(b, PQ_NZ_BACKTEST, path, c->json, c->codec, err);
     }
     /* trade logs of the best results by composite score within the universe */
+    if (st == PQ_OK) st = clear_trade_logs(dt, u->stem, err);
     if (st == PQ_OK && c->log_top > 0) {
         pq_bt_composite(t.m, nr, t.score, NULL, NULL);
         for (size_t r = 0; r < nr; r++) t.order[r] = r;

@@ -34,11 +34,12 @@
 #include "backtest/universes.h"
 #include "convert/convert.h"
 #include "io/sink.h"
+#include "parquant/config.h"
 
 static const char BACKTEST_USAGE[] =
     "usage: parquant backtest [--results-dir DIR] [--universes 1,5,10-15] [--max-strategies N]\n"
     "                         [-w|--workers N] [--cpu-limit PCT] [--cooldown S] [--nice]\n"
-    "                         [--lots 0.01,0.1,1.0] [--format parquet|json] [--log-top K] [--quiet]\n"
+    "                         [--lots 0.01,0.1,1.0] [--format parquet|json] [--log-top K] [--config F] [--quiet]\n"
     "  backtests strategy templates on every universe under DIR/universes (docs/backtest.md)\n"
     "  --results-dir DIR    NECROZMA results root (default ultra_necrozma_results); results go to\n"
     "                       DIR/backtest_results/\n"
@@ -52,6 +53,7 @@ static const char BACKTEST_USAGE[] =
     "  --lots L,L,...       lot sizes, each result is measured at every one (default 0.01,0.1,1.0)\n"
     "  --format F           parquet (default) or json (the original's files)\n"
     "  --log-top K          trade logs of the best K results of each universe (default 10, 0 = none)\n"
+    "  --config F           an INI file whose [backtest] section sets these defaults (docs/config.md)\n"
     "  --quiet              no progress, no throttle messages on the terminal\n";
 
 #define MAX_LOTS 16
@@ -74,6 +76,8 @@ typedef struct slot {
     int fd;                  /* progress pipe, read end */
     size_t task;
     double start;
+    int64_t msg[2];          /* a message being read (see child_say) */
+    size_t have;             /* bytes of msg read so far */
 } slot;
 
 typedef struct task_state {
@@ -131,29 +135,34 @@ static bool parse_lots(const char *v, bt_args *a)
     return a->n_lots > 0;
 }
 
-static int parse_args(int argc, char **argv, bt_args *a)
+/* Defaults from the configuration ([backtest], docs/config.md); flags override. */
+static void from_config(bt_args *a, const pq_config *cfg)
+{
+    a->root = pq_config_string(cfg, "backtest", "results_dir");
+    a->max_strategies = pq_config_int(cfg, "backtest", "max_strategies");
+    a->workers = (int)pq_config_int(cfg, "backtest", "workers");
+    a->cpu_limit = pq_config_double(cfg, "backtest", "cpu_limit");
+    a->cooldown = pq_config_double(cfg, "backtest", "cooldown");
+    a->nice = pq_config_bool(cfg, "backtest", "nice");
+    a->json = !strcmp(pq_config_string(cfg, "backtest", "format"), "json");
+    a->log_top = pq_config_int(cfg, "backtest", "log_top");
+    a->n_lots = pq_config_numbers(cfg, "backtest", "lots", a->lots, MAX_LOTS);
+}
+
+static int parse_args(int argc, char **argv, const pq_config *cfg, bt_args *a)
 {
     memset(a, 0, sizeof *a);
-    a->root = "ultra_necrozma_results";
-    a->max_strategies = 50;
-    a->workers = 1;
-    a->cpu_limit = 80;
-    a->cooldown = 5;
-    a->log_top = 10;
-    a->lots[0] = 0.01, a->lots[1] = 0.1, a->lots[2] = 1.0;
-    a->n_lots = 3;
+    from_config(a, cfg);
+    if (a->n_lots == 0) return cli_usage_error("backtest", BACKTEST_USAGE, "[backtest] lots: no lot size");
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         if (!strcmp(o, "--nice")) { a->nice = true; continue; }
         if (!strcmp(o, "--quiet")) { a->quiet = true; continue; }
-        if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
-            fputs(BACKTEST_USAGE, stdout);
-            return -1;
-        }
         if (o[0] != '-') return cli_usage_error("backtest", BACKTEST_USAGE, "unexpected argument '%s'", o);
         if (i + 1 >= argc) return cli_usage_error("backtest", BACKTEST_USAGE, "%s needs a value", o);
         const char *v = argv[++i];
         int64_t n;
+        if (!strcmp(o, "--config")) continue; /* read by cli_with_config */
         if (!strcmp(o, "--results-dir")) a->root = v;
         else if (!strcmp(o, "--universes")) a->universes = v;
         else if (!strcmp(o, "--max-strategies")) {
@@ -237,13 +246,18 @@ static void progress(runner *r)
 
 /* ---------------------------------------------------------------- tasks */
 
-static void child_progress(void *ctx, size_t done)
+/* The task's messages to the runner: {MSG_STRATEGIES, strategies done} after
+ * each strategy, {MSG_BARS, bar evaluations} at the end.  16 bytes, less
+ * than PIPE_BUF, so each write arrives whole. */
+enum { MSG_STRATEGIES = 1, MSG_BARS = 2 };
+
+static void child_say(int fd, int64_t kind, int64_t value)
 {
-    (void)done;
-    int fd = *(int *)ctx;
-    char c = 1;
-    if (write(fd, &c, 1) < 0) {} /* the runner may be gone: nothing to tell */
+    int64_t m[2] = {kind, value};
+    if (write(fd, m, sizeof m) < 0) {} /* the runner may be gone: nothing to tell */
 }
+
+static void child_progress(void *ctx, size_t done) { child_say(*(int *)ctx, MSG_STRATEGIES, (int64_t)done); }
 
 /* The task's process: load, backtest, write; exit 0 or 1. */
 static void child_main(runner *r, size_t k, int fd)
@@ -269,6 +283,7 @@ static void child_main(runner *r, size_t k, int fd)
         c.ctx = &fd;
         int64_t evals = 0;
         st = pq_bt_run_universe(&u, &c, r->out_dir, &evals, &err);
+        if (st == PQ_OK) child_say(fd, MSG_BARS, evals);
         pq_bt_universe_reset(&u);
     }
     if (st != PQ_OK) {
@@ -308,9 +323,15 @@ static bool start_task(runner *r, size_t k)
 
 static void drain(runner *r, slot *s)
 {
-    char buf[256];
     ssize_t n;
-    while ((n = read(s->fd, buf, sizeof buf)) > 0) r->tasks[s->task].strategies_done += (size_t)n;
+    while ((n = read(s->fd, (char *)s->msg + s->have, sizeof s->msg - s->have)) > 0) {
+        s->have += (size_t)n;
+        if (s->have < sizeof s->msg) continue;
+        s->have = 0;
+        task_state *t = &r->tasks[s->task];
+        if (s->msg[0] == MSG_STRATEGIES && s->msg[1] >= 0) t->strategies_done = (size_t)s->msg[1];
+        if (s->msg[0] == MSG_BARS && s->msg[1] >= 0) t->bars = s->msg[1];
+    }
 }
 
 /* Reap finished tasks. */
@@ -625,10 +646,10 @@ static void run_loop(runner *r)
     }
 }
 
-int cli_backtest(int argc, char **argv)
+static int backtest_main(int argc, char **argv, const pq_config *cfg)
 {
     bt_args a;
-    int rc = parse_args(argc, argv, &a);
+    int rc = parse_args(argc, argv, cfg, &a);
     if (rc != 0) return rc < 0 ? 0 : rc;
     runner r;
     memset(&r, 0, sizeof r);
@@ -686,18 +707,31 @@ int cli_backtest(int argc, char **argv)
     if (!a.quiet && isatty(STDERR_FILENO)) fputs("\r\033[K", stderr);
     size_t failed = 0;
     int64_t bars = 0;
-    for (size_t k = 0; k < r.list.n; k++) failed += r.tasks[k].status == 3;
-    (void)bars;
-    st = consolidate(&r, &err);
+    for (size_t k = 0; k < r.list.n; k++) {
+        failed += r.tasks[k].status == 3;
+        bars += r.tasks[k].bars;
+    }
     double el = mono() - r.start;
+    st = consolidate(&r, &err);
     char avg[64] = "";
     if (r.th.sum_time > 0) snprintf(avg, sizeof avg, ", average CPU %.0f%%", r.th.sum_pct_time / r.th.sum_time);
-    note(&r, "done: %zu universes, %zu failed, %.1f s%s; worker reductions %d, increases %d", r.list.n - failed, failed, el,
-         avg, r.th.reductions, r.th.increases);
+    note(&r, "done: %zu universes, %zu failed, %.1f s, %lld bar evaluations (%.3g/s)%s; worker reductions %d, increases %d",
+         r.list.n - failed, failed, el, (long long)bars, el > 0 ? (double)bars / el : 0, avg, r.th.reductions,
+         r.th.increases);
     if (r.log) fclose(r.log);
     free(r.strategies);
     free(r.tasks);
     pq_bt_universe_list_reset(&r.list);
     if (st != PQ_OK) return cli_report(&err);
     return failed ? 1 : 0;
+}
+
+int cli_backtest(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            fputs(BACKTEST_USAGE, stdout);
+            return 0;
+        }
+    return cli_with_config(argc, argv, backtest_main);
 }

@@ -225,6 +225,17 @@ const cfg_key cfg_keys[] = {
     U("ENHANCED_METRICS_THRESHOLDS", "*", "thresholds of the enhanced fitness, which is not supported"),
     U("PORTFOLIO_CONSTRAINTS", "*", "portfolios are equal-weight sets: no concentration or correlation caps"),
     U("FILE_RATIOS", "*", "balanced mode needs source-file labels per strategy, which a P&L matrix does not carry"),
+
+    /* parquant's own: the NECROZMA runner's options (WORKER_CONFIG of its config.yaml) */
+    S("backtest", "results_dir", "ultra_necrozma_results", "backtest: --results-dir"),
+    I("backtest", "workers", "1", 1, 256, "backtest: --workers"),
+    D("backtest", "cpu_limit", "80", 1, 100, "backtest: --cpu-limit (100: never reduce workers)"),
+    D("backtest", "cooldown", "5", 0, 3600, "backtest: --cooldown"),
+    B("backtest", "nice", "false", "backtest: --nice"),
+    I("backtest", "max_strategies", "50", 1, 432, "backtest: --max-strategies"),
+    N("backtest", "lots", "0.01,0.1,1.0", 1e-6, 1e6, "backtest: --lots"),
+    C("backtest", "format", "parquet", "parquet|json", "backtest: --format"),
+    I("backtest", "log_top", "10", 0, 100000, "backtest: --log-top"),
 };
 const size_t cfg_key_count = sizeof cfg_keys / sizeof cfg_keys[0];
 
