@@ -48,3 +48,8 @@ pq_interop_test(interop/corpus
 pq_interop_test(interop/pnl_duckdb
   ${PQ_NODE} ${PQ_INTEROP_DIR}/check_pnl_duckdb.mjs --parquant $<TARGET_FILE:parquant>
   --shared ${CMAKE_SOURCE_DIR}/../shared)
+
+# parquant backtest (docs/backtest.md): DuckDB reads the results, trade logs
+# and ranking, compared with the JSON form of the same run.
+pq_interop_test(interop/backtest_duckdb
+  ${PQ_NODE} ${PQ_INTEROP_DIR}/check_backtest_duckdb.mjs --parquant $<TARGET_FILE:parquant>)

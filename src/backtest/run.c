@@ -159,24 +159,31 @@ static pq_status put_key(pq_buf *b, const char *key, pq_error *err)
     return pq_buf_push(b, ':', err);
 }
 
+/* The float members of a result (§3.3), in the original's order after
+ * strategy_name and n_trades. */
+#define FIELD(x) {#x, offsetof(pq_bt_metrics, x)}
+static const struct {
+    const char *name;
+    size_t off;
+} METRIC_FIELDS[18] = {
+    FIELD(win_rate), FIELD(profit_factor), FIELD(total_return), FIELD(sharpe_ratio), FIELD(sortino_ratio),
+    FIELD(calmar_ratio), FIELD(max_drawdown), FIELD(avg_win), FIELD(avg_loss), FIELD(largest_win),
+    FIELD(largest_loss), FIELD(expectancy), FIELD(recovery_factor), FIELD(ulcer_index), FIELD(lot_size),
+    FIELD(gross_pnl), FIELD(total_commission), FIELD(net_pnl)};
+#undef FIELD
+
 static pq_status put_metrics(pq_buf *b, const char *name, const pq_bt_metrics *m, pq_error *err)
 {
     PQ_TRY(pq_buf_push(b, '{', err));
     PQ_TRY(put_key(b, "strategy_name", err));
     PQ_TRY(pq_json_put_str(b, name, err));
     PQ_TRY(pq_buf_printf(b, err, ",\"n_trades\":%lld", (long long)m->n_trades));
-    const struct { const char *k; double v; } f[] = {
-        {"win_rate", m->win_rate}, {"profit_factor", m->profit_factor}, {"total_return", m->total_return},
-        {"sharpe_ratio", m->sharpe_ratio}, {"sortino_ratio", m->sortino_ratio}, {"calmar_ratio", m->calmar_ratio},
-        {"max_drawdown", m->max_drawdown}, {"avg_win", m->avg_win}, {"avg_loss", m->avg_loss},
-        {"largest_win", m->largest_win}, {"largest_loss", m->largest_loss}, {"expectancy", m->expectancy},
-        {"recovery_factor", m->recovery_factor}, {"ulcer_index", m->ulcer_index}, {"lot_size", m->lot_size},
-        {"gross_pnl", m->gross_pnl}, {"total_commission", m->total_commission}, {"net_pnl", m->net_pnl},
-    };
-    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+    for (size_t i = 0; i < 18; i++) {
+        double v;
+        memcpy(&v, (const char *)m + METRIC_FIELDS[i].off, sizeof v);
         PQ_TRY(pq_buf_push(b, ',', err));
-        PQ_TRY(put_key(b, f[i].k, err));
-        PQ_TRY(put_f(b, f[i].v, err));
+        PQ_TRY(put_key(b, METRIC_FIELDS[i].name, err));
+        PQ_TRY(put_f(b, v, err));
     }
     return pq_buf_push(b, '}', err);
 }
@@ -468,18 +475,11 @@ pq_status pq_bt_read_results(const char *path, pq_bt_result **out, size_t *n, pq
     size_t plen = strlen(path);
     bool is_parquet = plen > 8 && strcmp(path + plen - 8, ".parquet") == 0;
     PQ_TRY(is_parquet ? pq_nz_load_parquet(path, false, &d, err) : pq_nz_load_json(path, PQ_NZ_BACKTEST, &d, err));
-#define FIELD(x) {#x, offsetof(pq_bt_metrics, x)}
-    static const struct { const char *name; size_t off; } F[18] = {
-        FIELD(win_rate), FIELD(profit_factor), FIELD(total_return), FIELD(sharpe_ratio), FIELD(sortino_ratio),
-        FIELD(calmar_ratio), FIELD(max_drawdown), FIELD(avg_win), FIELD(avg_loss), FIELD(largest_win),
-        FIELD(largest_loss), FIELD(expectancy), FIELD(recovery_factor), FIELD(ulcer_index), FIELD(lot_size),
-        FIELD(gross_pnl), FIELD(total_commission), FIELD(net_pnl)};
-#undef FIELD
     const pq_table *t = &d.main;
     const pq_array *name = column(t, "strategy_name"), *nt = column(t, "n_trades"), *col[18];
     pq_status st = name && nt ? PQ_OK : PQ_FAIL(err, PQ_ERR_CORRUPT, "%s: no strategy_name or n_trades column", path);
     for (int f = 0; st == PQ_OK && f < 18; f++)
-        if (!(col[f] = column(t, F[f].name))) st = PQ_FAIL(err, PQ_ERR_CORRUPT, "%s: no %s column", path, F[f].name);
+        if (!(col[f] = column(t, METRIC_FIELDS[f].name))) st = PQ_FAIL(err, PQ_ERR_CORRUPT, "%s: no %s column", path, METRIC_FIELDS[f].name);
     pq_bt_result *r = st == PQ_OK ? calloc(t->num_rows ? (size_t)t->num_rows : 1, sizeof *r) : NULL;
     if (st == PQ_OK && !r) st = PQ_NOMEM(err);
     for (int64_t i = 0; st == PQ_OK && i < t->num_rows; i++) {
@@ -489,7 +489,7 @@ pq_status pq_bt_read_results(const char *path, pq_bt_result **out, size_t *n, pq
         r[i].m.n_trades = pq_array_is_valid(nt, i) ? i64_at(nt, i) : 0;
         for (int f = 0; f < 18; f++) {
             double v = pq_array_is_valid(col[f], i) ? f64_at(col[f], i) : 0;
-            memcpy((char *)&r[i].m + F[f].off, &v, sizeof v);
+            memcpy((char *)&r[i].m + METRIC_FIELDS[f].off, &v, sizeof v);
         }
     }
     if (st == PQ_OK) {
