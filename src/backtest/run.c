@@ -83,8 +83,9 @@ pq_status pq_bt_universe_load(const char *path, const char *stem, int name_inter
     pq_status st = is_parquet ? pq_nz_load_parquet(path, true, &d, err) : pq_nz_load_json(path, PQ_NZ_UNIVERSE, &d, err);
     if (st != PQ_OK) return st;
     if (d.kind != PQ_NZ_UNIVERSE) {
+        pq_nz_kind k = d.kind;
         pq_nz_doc_reset(&d);
-        return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "%s: not a universe (a %s document)", path, pq_nz_kind_name(d.kind));
+        return PQ_FAIL(err, PQ_ERR_INVALID_ARG, "%s: not a universe (a %s document)", path, pq_nz_kind_name(k));
     }
     const char *config = pq_nz_doc_get(&d, "necrozma.config");
     u->interval = (int)json_int(config, "interval");

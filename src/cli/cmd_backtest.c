@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -104,7 +105,13 @@ typedef struct runner {
     double cpu_now;
     FILE *log;
     double start;
+    pid_t parent;
 } runner;
+
+/* SIGINT/SIGTERM: stop starting tasks, stop the running ones, exit 130/143
+ * without consolidated files (each task's files are whole or absent). */
+static volatile sig_atomic_t stop_signal;
+static void on_stop(int sig) { stop_signal = sig; }
 
 static double mono(void)
 {
@@ -307,6 +314,11 @@ static bool start_task(runner *r, size_t k)
     }
     if (pid == 0) {
         close(p[0]);
+        /* a task dies with the runner: no orphan keeps writing after it */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() != r->parent) _exit(1);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
         child_main(r, k, p[1]);
     }
     close(p[1]);
@@ -342,7 +354,7 @@ static void reap(runner *r)
         if (!s->pid) continue;
         int status;
         pid_t w = waitpid(s->pid, &status, WNOHANG);
-        if (w == 0) continue;
+        if (w == 0 || (w < 0 && errno == EINTR)) continue;
         drain(r, s);
         close(s->fd);
         task_state *t = &r->tasks[s->task];
@@ -609,6 +621,15 @@ static void run_loop(runner *r)
     double last_sample = 0;
     bool throttling = r->a->cpu_limit < 100;
     while (next < r->list.n || r->running > 0) {
+        if (stop_signal) {
+            for (int i = 0; i < MAX_WORKERS; i++)
+                if (r->slots[i].pid) kill(r->slots[i].pid, SIGTERM);
+            while (r->running > 0) {
+                reap(r);
+                if (r->running > 0) poll(NULL, 0, 50);
+            }
+            return;
+        }
         double now = mono();
         if (throttling && now - last_sample >= 0.5) {
             double pct;
@@ -697,6 +718,13 @@ static int backtest_main(int argc, char **argv, const pq_config *cfg)
     char logp[4200];
     if (snprintf(logp, sizeof logp, "%s/backtest_run.log", r.out_dir) < (int)sizeof logp) r.log = fopen(logp, "a");
     run_timestamp(r.timestamp);
+    r.parent = getpid();
+    struct sigaction sa, old_int, old_term;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
     common_prefix(&r);
     pq_throttle_init(&r.th, a.workers, a.cpu_limit, a.cooldown);
     pq_cpu_sampler_init(&r.cpu);
@@ -704,7 +732,18 @@ static int backtest_main(int argc, char **argv, const pq_config *cfg)
     note(&r, "%zu universes x %zu strategies x %zu lots, %d worker%s, CPU limit %.0f%%, cooldown %.0f s%s", r.list.n,
          r.n_strategies, a.n_lots, a.workers, a.workers == 1 ? "" : "s", a.cpu_limit, a.cooldown, a.nice ? ", nice" : "");
     run_loop(&r);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
     if (!a.quiet && isatty(STDERR_FILENO)) fputs("\r\033[K", stderr);
+    if (stop_signal) {
+        note(&r, "stopped by signal %d: the universes that finished have their files; no consolidated files",
+             (int)stop_signal);
+        if (r.log) fclose(r.log);
+        free(r.strategies);
+        free(r.tasks);
+        pq_bt_universe_list_reset(&r.list);
+        return 128 + stop_signal;
+    }
     size_t failed = 0;
     int64_t bars = 0;
     for (size_t k = 0; k < r.list.n; k++) {

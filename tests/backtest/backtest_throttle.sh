@@ -31,11 +31,22 @@ node -e 'function t(){const s=Date.now();while(Date.now()-s<8){}setTimeout(t,12)
 HOG=$!
 sleep 1
 start=$SECONDS
-"$PQ" backtest --results-dir r -w "$cores" --cpu-limit "$limit" --cooldown 2 --max-strategies 432 --log-top 0 >out.txt 2>err.txt
+"$PQ" backtest --results-dir r -w "$cores" --cpu-limit "$limit" --cooldown 2 --max-strategies 432 --log-top 0 --nice \
+    >out.txt 2>err.txt &
+runner=$!
+# --nice: the workers (children of the runner) run at nice 10, the runner itself is untouched
+nice_seen=
+for _ in $(seq 1 100); do
+    nice_seen=$(ps -o ni= --ppid $runner 2>/dev/null | head -1 | tr -d ' ')
+    [ -n "$nice_seen" ] && break
+    sleep 0.1
+done
+wait $runner
 rc=$?
 kill $HOG
 HOG=
 [ $rc = 0 ] || fail "exit $rc: $(tail -3 err.txt)"
+[ "$nice_seen" = 10 ] && ok "--nice: a worker ran at nice 10" || fail "--nice: a worker's nice value was '${nice_seen}', not 10"
 echo "  $cores cores, $tasks universes, limit $limit %, $((SECONDS - start)) s"
 sed 's/^/  log: /' r/backtest_results/backtest_run.log
 n=$(ls r/backtest_results/*_backtest.parquet 2>/dev/null | wc -l)
