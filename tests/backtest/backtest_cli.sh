@@ -7,7 +7,8 @@
 #      the consolidated files are written; `export` prints each result file;
 #   2. determinism: with SOURCE_DATE_EPOCH set, 1 and 2 workers write
 #      byte-identical result files and trade logs;
-#   3. --format json writes what `export` prints for the Parquet form;
+#   3. universes migrated to Parquet give the same results as their JSON;
+#      --format json writes what `export` prints for the Parquet form;
 #   4. --universes picks ids of the analyzer's names; a bad selection is a
 #      usage error naming the part;
 #   5. a universe that cannot be read fails alone: named on stderr and in the
@@ -66,6 +67,17 @@ n=$(ls $R/detailed_trades/EURUSD_2025_universe_5m_10lb__* | wc -l)
 m=$(ls $R/detailed_trades/*.parquet | wc -l)
 [ "$n" = 2 ] && [ "$m" = 242 ] && ok "rerun: universe 7 has its 2 new trade logs, the others their 10" ||
     fail "rerun: universe 7 has $n trade logs (expected 2), $m in all (expected 242)"
+
+# universes migrated to Parquet (candles in their shared candle files) give the same results
+cp -r t2 t5 && rm -rf t5/backtest_results
+"$PQ" migrate --input t5/universes --output t5/universes --type universe --delete-json --yes >/dev/null 2>&1 || fail "migrate failed"
+[ "$(ls t5/universes/*.json | grep -vc _metadata.json)" = 0 ] || fail "JSON universes left after migrate"
+"$PQ" backtest --results-dir t5 --log-top 0 --quiet >/dev/null 2>err.txt || fail "backtest of Parquet universes failed: $(cat err.txt)"
+differ=0
+for f in t2/backtest_results/*_backtest.parquet; do
+    cmp -s "$f" "t5/backtest_results/$(basename "$f")" || differ=$((differ + 1))
+done
+[ $differ = 0 ] && ok "Parquet universes: the same 25 result files as from JSON" || fail "$differ result files differ between JSON and Parquet universes"
 
 # ------------------------------------------------------------ 3. --format json
 cp -r t t3 && rm -rf t3/backtest_results
