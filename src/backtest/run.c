@@ -22,6 +22,7 @@
 #include "io/source.h"
 #include "migrate/nz_internal.h"
 #include "parquant/necrozma.h"
+#include "table/canon.h"
 
 /* ------------------------------------------------------------- universe */
 
@@ -143,15 +144,12 @@ void pq_bt_universe_reset(pq_bt_universe *u)
 
 /* ----------------------------------------------------------- JSON text */
 
-/* A float token as Python writes one: always with '.', 'e' (never an
- * integer token, which the layout would keep aside as one). */
+/* A float token as Python writes one (float.__repr__: always with '.' or
+ * an exponent, never an integer token, which the layout would keep aside). */
 static pq_status put_f(pq_buf *b, double v, pq_error *err)
 {
-    if (!isfinite(v)) v = 0; /* nothing computed here is NaN or infinite; never write one */
-    char s[40];
-    int n = snprintf(s, sizeof s, "%.17g", v);
-    if (!strpbrk(s, ".e")) s[n++] = '.', s[n++] = '0', s[n] = 0;
-    return pq_buf_append(b, s, (size_t)n, err);
+    /* nothing computed here is NaN or infinite; never write one */
+    return pq_canon_python_double(isfinite(v) ? v : 0, b, err);
 }
 
 static pq_status put_key(pq_buf *b, const char *key, pq_error *err)

@@ -36,6 +36,7 @@
 #include "convert/convert.h"
 #include "io/sink.h"
 #include "parquant/config.h"
+#include "table/canon.h"
 
 static const char BACKTEST_USAGE[] =
     "usage: parquant backtest [--results-dir DIR] [--universes 1,5,10-15] [--max-strategies N]\n"
@@ -414,10 +415,7 @@ static pq_status out_file(const runner *r, const char *name, char *path, size_t 
 
 static pq_status put_num(pq_buf *b, double v, pq_error *err)
 {
-    char s[40];
-    int n = snprintf(s, sizeof s, "%.17g", isfinite(v) ? v : 0);
-    if (!strpbrk(s, ".e")) s[n++] = '.', s[n++] = '0', s[n] = 0;
-    return pq_buf_append(b, s, (size_t)n, err);
+    return pq_canon_python_double(isfinite(v) ? v : 0, b, err);
 }
 
 /* Read every result back, rank them all, write the consolidated files. */
