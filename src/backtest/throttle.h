@@ -72,8 +72,8 @@ void pq_throttle_init(pq_throttle *t, int max_workers, double limit, double cool
 
 /** Feed one sample taken at time `now` (seconds, monotonic).  Returns +1
  *  when `active` went up, -1 when down, 0 otherwise; on a change `why`
- *  (may be NULL) gets e.g. "CPU 93% > 80% over 2.0 s: 2 -> 1 workers, new
- *  tasks wait 5 s" or "CPU 41% < 60% for 5 s: 1 -> 2 workers". */
+ *  (may be NULL) gets e.g. "CPU 93% > 80% (avg over 2.0 s): 2 -> 1 workers,
+ *  new tasks wait 5 s" or "CPU 41% < 60% for 5.0 s: 1 -> 2 workers". */
 int pq_throttle_update(pq_throttle *t, double now, double pct, char *why, size_t why_cap);
 
 /** May a new task start at time `now` with `running` tasks running? */
