@@ -137,6 +137,18 @@ static inline pq_allocator harness_fault_allocator(harness_fault *f, long fail_a
     return a;
 }
 
+/** Write `text` to `path` (replacing it); a failure ends the test run
+ *  (exit 2), since every check after it would be about the wrong file. */
+static inline void harness_write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    size_t n = strlen(text);
+    if (!f || fwrite(text, 1, n, f) != n || fclose(f) != 0) {
+        fprintf(stderr, "[%s] cannot write %s\n", harness_case, path);
+        exit(2);
+    }
+}
+
 /** Read a whole file into malloc'd memory; NULL on failure. */
 static inline unsigned char *harness_read_file(const char *path, size_t *len)
 {

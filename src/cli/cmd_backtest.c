@@ -13,6 +13,7 @@
  * reported and leaves every other result where it belongs.
  */
 #include "cli/cli.h"
+#include "core/core.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -114,12 +115,6 @@ typedef struct runner {
 static volatile sig_atomic_t stop_signal;
 static void on_stop(int sig) { stop_signal = sig; }
 
-static double mono(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* ------------------------------------------------------------- options */
 
@@ -239,7 +234,7 @@ static void progress(runner *r)
         done += r->tasks[i].status >= 2 ? r->n_strategies : r->tasks[i].strategies_done;
         unis += r->tasks[i].status >= 2;
     }
-    double el = mono() - r->start, rate = el > 0 ? (double)done / el : 0;
+    double el = pq_mono_seconds() - r->start, rate = el > 0 ? (double)done / el : 0;
     char eta[32] = "--:--";
     if (rate > 0) {
         long s = (long)((double)(total - done) / rate);
@@ -326,7 +321,7 @@ static bool start_task(runner *r, size_t k)
     fcntl(p[0], F_SETFL, O_NONBLOCK);
     for (int i = 0; i < MAX_WORKERS; i++)
         if (!r->slots[i].pid) {
-            r->slots[i] = (slot){.pid = pid, .fd = p[0], .task = k, .start = mono()};
+            r->slots[i] = (slot){.pid = pid, .fd = p[0], .task = k, .start = pq_mono_seconds()};
             break;
         }
     r->tasks[k].status = 1;
@@ -359,7 +354,7 @@ static void reap(runner *r)
         drain(r, s);
         close(s->fd);
         task_state *t = &r->tasks[s->task];
-        t->seconds = mono() - s->start;
+        t->seconds = pq_mono_seconds() - s->start;
         const char *stem = r->list.files[s->task].stem;
         if (w == s->pid && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
             t->status = 2;
@@ -628,7 +623,7 @@ static void run_loop(runner *r)
             }
             return;
         }
-        double now = mono();
+        double now = pq_mono_seconds();
         if (throttling && now - last_sample >= 0.5) {
             double pct;
             pq_error err;
@@ -726,7 +721,7 @@ static int backtest_main(int argc, char **argv, const pq_config *cfg)
     common_prefix(&r);
     pq_throttle_init(&r.th, a.workers, a.cpu_limit, a.cooldown);
     pq_cpu_sampler_init(&r.cpu);
-    r.start = mono();
+    r.start = pq_mono_seconds();
     note(&r, "%zu universes x %zu strategies x %zu lots, %d worker%s, CPU limit %.0f%%, cooldown %.0f s%s", r.list.n,
          r.n_strategies, a.n_lots, a.workers, a.workers == 1 ? "" : "s", a.cpu_limit, a.cooldown, a.nice ? ", nice" : "");
     run_loop(&r);
@@ -748,7 +743,7 @@ static int backtest_main(int argc, char **argv, const pq_config *cfg)
         failed += r.tasks[k].status == 3;
         bars += r.tasks[k].bars;
     }
-    double el = mono() - r.start;
+    double el = pq_mono_seconds() - r.start;
     st = consolidate(&r, &err);
     char avg[64] = "";
     if (r.th.sum_time > 0) snprintf(avg, sizeof avg, ", average CPU %.0f%%", r.th.sum_pct_time / r.th.sum_time);

@@ -11,6 +11,7 @@
  * MB/s, ETA) to stderr on a terminal only.
  */
 #include "cli/cli.h"
+#include "core/core.h"
 #include "core/pool.h"
 #include "migrate/migrate.h"
 
@@ -19,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 static const char MIGRATE_USAGE[] =
@@ -214,12 +214,6 @@ static int summarize(const run *r, double seconds)
     return failed ? CLI_FAIL : CLI_OK;
 }
 
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
 
 static int execute(run *r, int jobs)
 {
@@ -234,9 +228,9 @@ static int execute(run *r, int jobs)
     for (int64_t i = 0; i < r->n; i++) r->total_bytes += r->jobs[i].size;
     pthread_mutex_init(&r->mu, NULL);
     cli_progress_init(&r->prog, "migrate");
-    double t0 = now_s();
+    double t0 = pq_mono_seconds();
     pq_pool_run(&pool, run_one, r, r->n);
-    double t1 = now_s();
+    double t1 = pq_mono_seconds();
     cli_progress_finish(&r->prog);
     pq_pool_stop(&pool);
     pthread_mutex_destroy(&r->mu);

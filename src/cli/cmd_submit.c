@@ -9,6 +9,7 @@
  *   `parquant jobs`    list queued, running, completed and failed jobs.
  */
 #include "cli/cli.h"
+#include "core/core.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -212,12 +213,6 @@ static void parsed_close(parsed *p)
     pq_source_close(&p->src);
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* Follow job `id` until it completes or fails (or timeout > 0 passes). */
 static int follow(const char *root, const char *id, double timeout, double poll_s)
@@ -225,7 +220,7 @@ static int follow(const char *root, const char *id, double timeout, double poll_
     pq_buf rec;
     pq_buf_init(&rec, NULL);
     char last[64] = "", attempts[32], s1[600], s2[128];
-    double start = now_s();
+    double start = pq_mono_seconds();
     int rc = CLI_FAIL;
     for (;;) {
         pq_job_state st = pq_queue_find(root, id, &rec);
@@ -255,11 +250,11 @@ static int follow(const char *root, const char *id, double timeout, double poll_
         }
         parsed_close(&p);
         if (st == PQ_JOB_COMPLETED || st == PQ_JOB_FAILED) break;
-        if (st == PQ_JOB_UNKNOWN && strcmp(last, "unknown/") == 0 && now_s() - start > 5 * poll_s) {
+        if (st == PQ_JOB_UNKNOWN && strcmp(last, "unknown/") == 0 && pq_mono_seconds() - start > 5 * poll_s) {
             fprintf(stderr, "job %s: not found under %s/jobs\n", id, root);
             break;
         }
-        if (timeout > 0 && now_s() - start >= timeout) {
+        if (timeout > 0 && pq_mono_seconds() - start >= timeout) {
             fprintf(stderr, "job %s: still %s after %.0f s: stopped waiting (the job goes on)\n", id,
                     pq_job_state_name(st), timeout);
             break;

@@ -68,12 +68,6 @@ bool opt_parse_algorithms(const char *s, bool use[PQ_OPT_N_ALGORITHMS], char *ba
     return true;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* CSV by name or content; a folder or anything else is read as Parquet */
 static pq_status load_pnl(const opt_args *a, pq_pnl *pnl, pq_error *err)
@@ -131,7 +125,7 @@ static pq_status sub_problem(const pq_opt_input *in, int64_t t0, int64_t T, cons
 pq_status opt_run_load(opt_run *run, const opt_args *a, pq_error *err)
 {
     memset(run, 0, sizeof *run);
-    double t0 = now_s();
+    double t0 = pq_mono_seconds();
     pq_pnl pnl;
     memset(&pnl, 0, sizeof pnl);
     pq_status st = load_pnl(a, &pnl, err);
@@ -155,7 +149,7 @@ pq_status opt_run_load(opt_run *run, const opt_args *a, pq_error *err)
     if (st != PQ_OK) return st;
     run->periods_per_year =
         a->periods_per_year > 0 ? a->periods_per_year : pq_metrics_periods_per_year(run->in.dates, run->in.T);
-    run->load_seconds = now_s() - t0;
+    run->load_seconds = pq_mono_seconds() - t0;
     return PQ_OK;
 }
 
@@ -254,7 +248,7 @@ pq_status opt_run_search(opt_run *run, const opt_args *a, pq_error *err)
     /* with a progress line this thread draws it and `threads` workers
      * search; without, this thread is one of the workers */
     int want = prog.enabled ? threads : threads - 1, started = 0;
-    double t0 = now_s();
+    double t0 = pq_mono_seconds();
     for (; started < want; started++)
         if (pthread_create(&tid[started], NULL, worker, &jp) != 0) break;
     if (started < want || !prog.enabled) {
@@ -268,7 +262,7 @@ pq_status opt_run_search(opt_run *run, const opt_args *a, pq_error *err)
     }
     for (int i = 0; i < started; i++) pthread_join(tid[i], NULL);
     cli_progress_finish(&prog);
-    run->search_seconds = now_s() - t0;
+    run->search_seconds = pq_mono_seconds() - t0;
     run->best = -1;
     for (int64_t i = 0; i < run->n_jobs; i++) {
         opt_job *j = &run->jobs[i];

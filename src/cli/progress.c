@@ -6,16 +6,10 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cli/cli.h"
+#include "core/core.h"
 
-#include <time.h>
 #include <unistd.h>
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void human_bytes(double b, char *buf, size_t cap)
 {
@@ -28,7 +22,7 @@ static void human_bytes(double b, char *buf, size_t cap)
 void cli_progress_init(cli_progress *p, const char *label)
 {
     p->enabled = isatty(STDERR_FILENO) == 1;
-    p->start = now_s();
+    p->start = pq_mono_seconds();
     p->last_draw = 0;
     p->label = label;
 }
@@ -36,7 +30,7 @@ void cli_progress_init(cli_progress *p, const char *label)
 void cli_progress_update(cli_progress *p, const char *phase, int64_t done, int64_t total, int64_t rows)
 {
     if (!p->enabled) return;
-    double t = now_s();
+    double t = pq_mono_seconds();
     if (t - p->last_draw < 0.1 && done < total) return;
     p->last_draw = t;
     double el = t - p->start, rate = el > 0 ? (double)done / el : 0;

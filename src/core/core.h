@@ -70,6 +70,11 @@ static inline void pq_store_u32le(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
 static inline void pq_store_u64le(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
 /* parquant builds only on little-endian hosts; CMake checks this. */
 
+/* ---------------------------------------------------------------- clock */
+
+/** Seconds on the monotonic clock (for durations, time-outs, rates). */
+double pq_mono_seconds(void);
+
 /* --------------------------------------------------------- byte views */
 
 /** Borrowed bytes: the owner keeps them alive. */

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 static const char *const ALG_NAMES[PQ_OPT_N_ALGORITHMS] = {"ga", "pso", "sa", "de", "aco", "hc", "bo", "rs"};
 
@@ -152,13 +151,6 @@ double opt_rng_normal(opt_rng *r)
 }
 
 /* -------------------------------------------------------------- context */
-
-double opt_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 void opt_offer_members(opt_ctx *c, const int64_t *members, const pq_opt_score *s)
 {
@@ -429,7 +421,7 @@ pq_status pq_opt_search(const pq_opt_problem *p, pq_opt_algorithm a, const pq_op
         st = PQ_NOMEM(err);
         goto done;
     }
-    double t0 = opt_now();
+    double t0 = pq_mono_seconds();
     if (o->time_limit > 0) c.deadline = t0 + o->time_limit;
     if (o->legacy) {
         st = opt_run_legacy(&c, a);
@@ -454,7 +446,7 @@ pq_status pq_opt_search(const pq_opt_problem *p, pq_opt_algorithm a, const pq_op
     c.best = NULL;
     out->score = c.best_score;
     out->evaluations = c.evals;
-    out->seconds = opt_now() - t0;
+    out->seconds = pq_mono_seconds() - t0;
     out->stopped_by_time = c.out_of_time;
 done:
     free(c.mark);

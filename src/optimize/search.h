@@ -84,9 +84,6 @@ typedef struct opt_ctx {
     pq_error *err;
 } opt_ctx;
 
-/** Seconds on the monotonic clock. */
-double opt_now(void);
-
 /** Count n evaluations; false once the budget or the deadline is spent
  *  (the deadline is read every 256 evaluations). */
 static inline bool opt_spend(opt_ctx *c, int64_t n)
@@ -94,7 +91,7 @@ static inline bool opt_spend(opt_ctx *c, int64_t n)
     int64_t before = c->evals;
     c->evals += n;
     if (c->evals > c->max_evals) return false;
-    if (c->deadline > 0 && (before >> 8) != (c->evals >> 8) && opt_now() > c->deadline) c->out_of_time = true;
+    if (c->deadline > 0 && (before >> 8) != (c->evals >> 8) && pq_mono_seconds() > c->deadline) c->out_of_time = true;
     return !c->out_of_time;
 }
 

@@ -102,12 +102,6 @@ void pq_queue_request_stop(void)
 static void on_stop(int sig) { (void)sig; pq_queue_request_stop(); }
 static void on_child(int sig) { (void)sig; wake(); }
 
-static double mono(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 void pq_queue_options_init(pq_queue_options *o)
 {
@@ -182,7 +176,7 @@ static pq_status build_record(const proc *p, const pq_job *job, const char *stat
     int64_t now = (int64_t)time(NULL);
     pq_queue_time_str(now, when);
     PQ_TRY(pq_buf_printf(out, err, ",\"finished_at\":\"%s\"", when));
-    if (r) PQ_TRY(pq_buf_printf(out, err, ",\"seconds\":%.3f,\"output_dir\":\"output/%s\"", mono() - r->started, job->id));
+    if (r) PQ_TRY(pq_buf_printf(out, err, ",\"seconds\":%.3f,\"output_dir\":\"output/%s\"", pq_mono_seconds() - r->started, job->id));
     if (extra && extra->len) {
         PQ_TRY(pq_buf_push(out, ',', err));
         PQ_TRY(pq_buf_append(out, extra->data, extra->len - 1, err)); /* members end with ',' */
@@ -315,7 +309,7 @@ static void start_job(proc *p, pq_job *job, const char *input)
     pq_job_init(job);
     struct stat st;
     r->log_start = pq_queue_path(log_path, p->root, PQ_QDIR_LOGS, name) && stat(log_path, &st) == 0 ? st.st_size : 0;
-    r->started = mono();
+    r->started = pq_mono_seconds();
     r->started_wall = (int64_t)time(NULL);
     r->used = true;
     p->n_running++;
@@ -406,7 +400,7 @@ static void reap(proc *p)
 /* Timeouts and heartbeats of the running jobs. */
 static void tend(proc *p, bool heartbeat)
 {
-    double now = mono();
+    double now = pq_mono_seconds();
     for (int i = 0; i < MAX_WORKERS; i++) {
         running *r = &p->run[i];
         if (!r->used || r->pid <= 0) continue;
@@ -430,7 +424,7 @@ static bool expired_after(proc *p, const char *tag, const char *name, const stru
 {
     char key[sizeof p->watch[0].name];
     snprintf(key, sizeof key, "%s/%s", tag, name);
-    double now = mono();
+    double now = pq_mono_seconds();
     for (int i = 0; i < p->n_watch; i++) {
         watch *w = &p->watch[i];
         if (strcmp(w->name, key) != 0) continue;
@@ -647,7 +641,7 @@ static void back_off(proc *p, const char *name, const pq_error *err)
     char m[300];
     if (b) {
         b->delay = b->delay * 2 > 300 ? 300 : b->delay * 2;
-        b->until = mono() + b->delay;
+        b->until = pq_mono_seconds() + b->delay;
     }
     LOG(p, "claim-error", NULL, "%s; next try in %.0f s", pq_error_format(err, m, sizeof m), b ? b->delay : 300.0);
 }
@@ -752,7 +746,7 @@ static int claim_jobs(proc *p)
         /* every worker busy and one runnable job known: the rest need not be read */
         if (p->n_running >= p->o->workers && runnable > 0) break;
         backoff *b = backoff_of(p, list[i].name);
-        if (b && b->until > mono()) continue;
+        if (b && b->until > pq_mono_seconds()) continue;
         job_stem(list[i].name, stem);
         /* a job waiting for its retry time is skipped without a claim */
         pq_buf text;
@@ -793,11 +787,11 @@ static void stop_all(proc *p)
             p->run[i].stopped = true;
             kill(-p->run[i].pid, SIGTERM);
         }
-    double until = mono() + 10;
+    double until = pq_mono_seconds() + 10;
     while (p->n_running > 0) {
         reap(p);
         if (p->n_running == 0) break;
-        if (mono() > until)
+        if (pq_mono_seconds() > until)
             for (int i = 0; i < MAX_WORKERS; i++)
                 if (p->run[i].used && p->run[i].pid > 0) kill(-p->run[i].pid, SIGKILL);
         poll(NULL, 0, 50);
@@ -870,24 +864,24 @@ pq_status pq_queue_run(const char *root, const pq_queue_options *o, pq_error *er
     }
     LOG(p, "processor-start", NULL, "workers %d, job timeout %.0f s, lease %.0f s, poll %.1f s, attempts %d%s", o->workers,
         o->job_timeout, o->lease, o->poll_interval, o->max_attempts, p->inotify_fd >= 0 ? ", inotify" : "");
-    double hb = o->lease / 4 < 0.2 ? 0.2 : o->lease / 4, next_scan = 0, next_hb = mono() + hb;
+    double hb = o->lease / 4 < 0.2 ? 0.2 : o->lease / 4, next_scan = 0, next_hb = pq_mono_seconds() + hb;
     for (;;) {
         drain(wake_fd[0]);
         reap(p);
         if (stop_flag) break;
-        double now = mono();
+        double now = pq_mono_seconds();
         tend(p, now >= next_hb);
         if (now >= next_hb) next_hb = now + hb;
         if (now >= next_scan) {
             recovery_scan(p);
             int runnable = claim_jobs(p);
-            next_scan = mono() + (p->scan_delay > o->poll_interval ? p->scan_delay : o->poll_interval);
+            next_scan = pq_mono_seconds() + (p->scan_delay > o->poll_interval ? p->scan_delay : o->poll_interval);
             if (o->once && p->n_running == 0 && runnable == 0) break;
         }
-        double wait = (next_scan < next_hb ? next_scan : next_hb) - mono();
+        double wait = (next_scan < next_hb ? next_scan : next_hb) - pq_mono_seconds();
         for (int i = 0; i < MAX_WORKERS; i++)
             if (p->run[i].used && o->job_timeout > 0) {
-                double t = p->run[i].started + o->job_timeout - mono();
+                double t = p->run[i].started + o->job_timeout - pq_mono_seconds();
                 if (t < wait) wait = t;
             }
         struct pollfd fds[2] = {{wake_fd[0], POLLIN, 0}, {p->inotify_fd, POLLIN, 0}};

@@ -46,16 +46,6 @@
 
 static char stat_path[64]; /* the fake /proc/stat, made with mkstemp */
 
-static void write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        fprintf(stderr, "cannot write %s\n", path);
-        exit(2);
-    }
-    fputs(text, f);
-    fclose(f);
-}
 
 /* ------------------------------------------------------------ parsing */
 
@@ -196,7 +186,7 @@ TEST(sampler_on_fake_files)
     double pct = 123;
 
     /* busy 200 (100 user + 100 system), total 1000 (idle 700, iowait 100) */
-    write_text(stat_path, "cpu  100 0 100 700 100 0 0 0 0 0\ncpu0 50 0 50 350 50 0 0 0 0 0\n");
+    harness_write_text(stat_path, "cpu  100 0 100 700 100 0 0 0 0 0\ncpu0 50 0 50 350 50 0 0 0 0 0\n");
     CHECK_OK(pq_cpu_sample(&s, &pct, &err), &err);
     CHECK_NEAR(pct, -1, 0);
     CHECK(s.primed);
@@ -204,7 +194,7 @@ TEST(sampler_on_fake_files)
     CHECK_EQ_I64(s.total, 1000);
 
     /* busy 500 (+300), total 1400 (+400): 75 % */
-    write_text(stat_path, "cpu  250 0 250 750 150 0 0 0 0 0\ncpu0 1 1 1 1\n");
+    harness_write_text(stat_path, "cpu  250 0 250 750 150 0 0 0 0 0\ncpu0 1 1 1 1\n");
     CHECK_OK(pq_cpu_sample(&s, &pct, &err), &err);
     CHECK_NEAR(pct, 75.0, 1e-12);
 
@@ -213,37 +203,37 @@ TEST(sampler_on_fake_files)
     CHECK_NEAR(pct, -1, 0);
 
     /* all idle: 0 %; then irq/softirq/steal count as busy: 100 % */
-    write_text(stat_path, "cpu  250 0 250 850 150 0 0 0 0 0\n");
+    harness_write_text(stat_path, "cpu  250 0 250 850 150 0 0 0 0 0\n");
     CHECK_OK(pq_cpu_sample(&s, &pct, &err), &err);
     CHECK_NEAR(pct, 0.0, 1e-12);
-    write_text(stat_path, "cpu  250 0 250 850 150 10 20 30 0 0\n");
+    harness_write_text(stat_path, "cpu  250 0 250 850 150 10 20 30 0 0\n");
     CHECK_OK(pq_cpu_sample(&s, &pct, &err), &err);
     CHECK_NEAR(pct, 100.0, 1e-12);
     /* 4-field form: +10 user, +30 idle -> 25 % */
-    write_text(stat_path, "cpu 260 0 250 880\n");
+    harness_write_text(stat_path, "cpu 260 0 250 880\n");
     CHECK_OK(pq_cpu_sample(&s, &pct, &err), &err);
     /* iowait/irq... vanished from the line: total went down -> re-prime */
     CHECK_NEAR(pct, -1, 0);
-    write_text(stat_path, "cpu 270 0 250 910\n");
+    harness_write_text(stat_path, "cpu 270 0 250 910\n");
     CHECK_OK(pq_cpu_sample(&s, &pct, &err), &err);
     CHECK_NEAR(pct, 25.0, 1e-12);
 
     /* counters going backwards (hotplug): -1 and re-primed on the new values */
-    write_text(stat_path, "cpu 10 0 10 80\n");
+    harness_write_text(stat_path, "cpu 10 0 10 80\n");
     CHECK_OK(pq_cpu_sample(&s, &pct, &err), &err);
     CHECK_NEAR(pct, -1, 0);
     CHECK_EQ_I64(s.busy, 20);
     CHECK_EQ_I64(s.total, 100);
-    write_text(stat_path, "cpu 20 0 20 160\n"); /* +20 busy of +100 */
+    harness_write_text(stat_path, "cpu 20 0 20 160\n"); /* +20 busy of +100 */
     CHECK_OK(pq_cpu_sample(&s, &pct, &err), &err);
     CHECK_NEAR(pct, 20.0, 1e-12);
     /* busy backwards alone (total up) also re-primes */
-    write_text(stat_path, "cpu 5 0 5 400\n");
+    harness_write_text(stat_path, "cpu 5 0 5 400\n");
     CHECK_OK(pq_cpu_sample(&s, &pct, &err), &err);
     CHECK_NEAR(pct, -1, 0);
 
     /* a bad file: PQ_ERR_PARSE naming it; the counters are kept */
-    write_text(stat_path, "cpu0 1 2 3 4\n");
+    harness_write_text(stat_path, "cpu0 1 2 3 4\n");
     pq_error_clear(&err);
     pct = 5;
     CHECK_STATUS(pq_cpu_sample(&s, &pct, &err), PQ_ERR_PARSE);
@@ -252,7 +242,7 @@ TEST(sampler_on_fake_files)
     CHECK_HAS(err.message, "no aggregate");
     CHECK_EQ_I64(s.busy, 10);
     CHECK_EQ_I64(s.total, 410);
-    write_text(stat_path, "cpu 15 0 5 480\n"); /* +10 of +90 from the kept counters */
+    harness_write_text(stat_path, "cpu 15 0 5 480\n"); /* +10 of +90 from the kept counters */
     CHECK_OK(pq_cpu_sample(&s, &pct, &err), &err);
     CHECK_NEAR(pct, 100.0 * 10 / 90, 1e-12);
 }
@@ -273,7 +263,7 @@ TEST(sampler_large_and_missing_files)
     if (!big) return;
     len += (size_t)snprintf(big + len, cap - len, "cpu  100 0 100 800\n");
     while (len + 100 < cap) len += (size_t)snprintf(big + len, cap - len, "cpu%zu 1 2 3 4 5 6 7 8 9 10 11 12\n", len);
-    write_text(stat_path, big);
+    harness_write_text(stat_path, big);
     CHECK_OK(pq_cpu_sample(&s, &pct, &err), &err);
     CHECK_NEAR(pct, -1, 0);
     CHECK_EQ_I64(s.total, 1000);
@@ -283,14 +273,14 @@ TEST(sampler_large_and_missing_files)
     memcpy(big, "cpu ", 4);
     for (size_t i = 5; i < cap - 1; i += 2) big[i] = ' ';
     big[cap - 1] = '\0';
-    write_text(stat_path, big);
+    harness_write_text(stat_path, big);
     pq_error_clear(&err);
     CHECK_STATUS(pq_cpu_sample(&s, &pct, &err), PQ_ERR_PARSE);
     CHECK_HAS(err.message, stat_path);
     free(big);
 
     /* an empty file */
-    write_text(stat_path, "");
+    harness_write_text(stat_path, "");
     CHECK_STATUS(pq_cpu_sample(&s, &pct, &err), PQ_ERR_PARSE);
 
     /* a missing file: PQ_ERR_IO naming it */

@@ -22,23 +22,13 @@
 
 static char tmp[256]; /* the temporary folder */
 
-static void write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        fprintf(stderr, "cannot write %s: %s\n", path, strerror(errno));
-        exit(2);
-    }
-    fputs(text, f);
-    fclose(f);
-}
 
 /* Create <dir>/<name> with some content. */
 static void touch(const char *dir, const char *name)
 {
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    write_text(path, "{}");
+    harness_write_text(path, "{}");
 }
 
 static void make_dir(const char *path)
@@ -625,7 +615,7 @@ TEST(find_path_too_long)
     char name[251];
     memset(name, 'x', 229);
     snprintf(name + 229, sizeof name - 229, "_universe_5m_5lb.json");
-    write_text(name, "{}");
+    harness_write_text(name, "{}");
     CHECK(chdir(cwd) == 0);
     pq_error err;
     pq_error_clear(&err);

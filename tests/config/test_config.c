@@ -21,12 +21,6 @@
 
 static char tmp[256];
 
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "wb");
-    fputs(text, f);
-    fclose(f);
-}
 
 /* Collected warnings, one per line. */
 typedef struct warnings {
@@ -46,7 +40,7 @@ static pq_status load_text(pq_config *c, const char *name, const char *text, war
                            char *path, size_t cap)
 {
     snprintf(path, cap, "%s/%s", tmp, name);
-    write_file(path, text);
+    harness_write_text(path, text);
     memset(w, 0, sizeof *w);
     pq_error_clear(err);
     return pq_config_load(c, path, collect, w, err);

@@ -21,12 +21,6 @@
 
 static char tmp[256];
 
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "wb");
-    fputs(text, f);
-    fclose(f);
-}
 
 static void path_in(char *out, size_t cap, const char *name) { snprintf(out, cap, "%s/%s", tmp, name); }
 
@@ -100,7 +94,7 @@ TEST(edge_cases_roundtrip)
     path_in(csv, sizeof csv, "edge.csv");
     /* BOM, CRLF, quoted names with commas and quotes, Unicode, an empty
      * cell (null), NaN, -0.0, exponents, two trailing empty columns */
-    write_file(csv, "\xEF\xBB\xBF" "Date,Zone,Day,\"SENSEX 930-1030 SL45%, TP\",\"say \"\"hi\"\"\",Médio €,z,,\r\n"
+    harness_write_text(csv, "\xEF\xBB\xBF" "Date,Zone,Day,\"SENSEX 930-1030 SL45%, TP\",\"say \"\"hi\"\"\",Médio €,z,,\r\n"
                     "2024-01-04,Zone 1,Thursday,505.05,-92.73,,-0.0,,\r\n"
                     "2024-01-04,Zone 2,Thursday,1e3,nan,1.5E-7,0,,\r\n"
                     "2024-01-11,Zone 1,,-1840.2,312.55,7,-inf,,\r\n");
@@ -128,7 +122,7 @@ static void expect_error(const char *text, const char *date_format, int64_t line
 {
     char csv[512];
     path_in(csv, sizeof csv, "bad.csv");
-    write_file(csv, text);
+    harness_write_text(csv, text);
     pq_error err;
     pq_error_clear(&err);
     pq_pnl p;
@@ -153,7 +147,7 @@ TEST(bad_csv_errors)
     /* the ambiguous column reads fine once the order is given */
     char csv[512];
     path_in(csv, sizeof csv, "dmy.csv");
-    write_file(csv, "Date,Day,a\n02-01-2023,Mon,1\n03-01-2023,Tue,2\n");
+    harness_write_text(csv, "Date,Day,a\n02-01-2023,Mon,1\n03-01-2023,Tue,2\n");
     pq_error err;
     pq_pnl p;
     pq_pnl_csv_options co = {"mdy", 0};

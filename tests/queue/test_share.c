@@ -26,16 +26,6 @@
 static char root[512];   /* the share: <tmp>/share */
 static char tmp[256];    /* the temporary folder */
 
-static void write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        fprintf(stderr, "cannot write %s\n", path);
-        exit(2);
-    }
-    fputs(text, f);
-    fclose(f);
-}
 
 /* path = root/<rel> */
 static void at(char *path, size_t cap, const char *rel) { snprintf(path, cap, "%s/%s", root, rel); }
@@ -73,7 +63,7 @@ TEST(init_share_creates_the_folders)
     char logs[PATH_MAX + 8];
     snprintf(logs, sizeof logs, "%s/logs", other);
     CHECK(rmdir(logs) == 0);
-    write_text(logs, "x");
+    harness_write_text(logs, "x");
     pq_error_clear(&err);
     CHECK_STATUS(pq_queue_init_share(other, &err), PQ_ERR_IO);
     CHECK(strstr(err.message, "logs: cannot create the folder: a file has that name") != NULL);
@@ -82,7 +72,7 @@ TEST(init_share_creates_the_folders)
     snprintf(third, sizeof third, "%s/third", tmp);
     CHECK(mkdir(third, 0777) == 0);
     snprintf(jobs, sizeof jobs, "%s/jobs", third);
-    write_text(jobs, "x");
+    harness_write_text(jobs, "x");
     pq_error_clear(&err);
     CHECK_STATUS(pq_queue_init_share(third, &err), PQ_ERR_IO);
     CHECK(strstr(err.message, "/jobs: cannot create the folder") != NULL);
@@ -122,20 +112,20 @@ TEST(resolve_input)
     char path[PATH_MAX], real[PATH_MAX], out[PQ_QUEUE_PATH];
     CHECK_OK(pq_queue_init_share(root, &err), &err);
     at(path, sizeof path, "input/a.csv");
-    write_text(path, "a,b\n1,2\n"); /* 8 bytes */
+    harness_write_text(path, "a,b\n1,2\n"); /* 8 bytes */
     at(path, sizeof path, "input/sub");
     CHECK(mkdir(path, 0777) == 0);
     at(path, sizeof path, "input/sub/b.parquet");
-    write_text(path, "PAR1");
+    harness_write_text(path, "PAR1");
     at(path, sizeof path, "input/.hidden.csv");
-    write_text(path, "x");
+    harness_write_text(path, "x");
     at(path, sizeof path, "input/a.txt");
-    write_text(path, "x");
+    harness_write_text(path, "x");
     at(path, sizeof path, "input/x.csv");
     CHECK(mkdir(path, 0777) == 0);
     char outside[PATH_MAX];
     snprintf(outside, sizeof outside, "%s/outside.csv", tmp);
-    write_text(outside, "a\n1\n");
+    harness_write_text(outside, "a\n1\n");
     at(path, sizeof path, "input/link.csv");
     CHECK(symlink(outside, path) == 0);
     at(path, sizeof path, "input/inner.csv");
@@ -314,7 +304,7 @@ TEST(find_a_job)
     CHECK_EQ_I64(pq_queue_find(root, "j1", &rec), PQ_JOB_UNKNOWN);
     CHECK_EQ_I64(pq_queue_find(root, "j2", &rec), PQ_JOB_UNKNOWN);
     at(q, sizeof q, "jobs/queue/.x.json");
-    write_text(q, "{}");
+    harness_write_text(q, "{}");
     CHECK_EQ_I64(pq_queue_find(root, ".x", &rec), PQ_JOB_UNKNOWN);
     CHECK_EQ_I64(pq_queue_find(root, "../queue/j1", &rec), PQ_JOB_UNKNOWN);
     CHECK_EQ_I64(pq_queue_find(root, "", &rec), PQ_JOB_UNKNOWN);
